@@ -1,0 +1,3 @@
+module github.com/batonrun/baton
+
+go 1.26.8
