@@ -28,7 +28,28 @@ var ErrTrailingData = errors.New("unexpected data after the JSON value")
 // Decode parses one JSON document (RFC 8259) into a value. Objects keep their
 // member order; a repeated key keeps its first position and its last value.
 func Decode(data []byte) (any, error) {
-	d := decoder{data: data}
+	return decode(data, false)
+}
+
+// DuplicateKeyError reports a key that appears twice in one object.
+type DuplicateKeyError struct {
+	Key    string
+	Offset int // Offset is the byte offset of the second occurrence.
+}
+
+func (e *DuplicateKeyError) Error() string {
+	return fmt.Sprintf("duplicate key %q at offset %d", e.Key, e.Offset)
+}
+
+// DecodeStrict is Decode that rejects an object with a repeated key, with a
+// *DuplicateKeyError. State machine definitions are read this way: AWS
+// rejects a definition that names a field twice.
+func DecodeStrict(data []byte) (any, error) {
+	return decode(data, true)
+}
+
+func decode(data []byte, strict bool) (any, error) {
+	d := decoder{data: data, strict: strict}
 	d.skipSpace()
 	v, err := d.value(0)
 	if err != nil {
@@ -55,8 +76,9 @@ func MustDecode(s string) any {
 }
 
 type decoder struct {
-	data []byte
-	pos  int
+	data   []byte
+	pos    int
+	strict bool // strict rejects repeated keys
 }
 
 func (d *decoder) fail(msg string) error { return &SyntaxError{Offset: d.pos, Msg: msg} }
@@ -120,9 +142,13 @@ func (d *decoder) object(depth int) (any, error) {
 		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
 			return nil, d.fail("expected a string key")
 		}
+		keyAt := d.pos
 		key, err := d.string()
 		if err != nil {
 			return nil, err
+		}
+		if d.strict && obj.Has(key) {
+			return nil, &DuplicateKeyError{Key: key, Offset: keyAt}
 		}
 		d.skipSpace()
 		if d.pos >= len(d.data) || d.data[d.pos] != ':' {

@@ -2,6 +2,7 @@ package value
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"testing"
 )
@@ -127,4 +128,16 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("round trip changed %s into %s", Encode(v), Encode(again))
 		}
 	})
+}
+
+func TestDecodeStrictRejectsDuplicateKeys(t *testing.T) {
+	t.Parallel()
+	_, err := DecodeStrict([]byte(`{"a":{"b":1,"b":2}}`))
+	var dup *DuplicateKeyError
+	if !errors.As(err, &dup) || dup.Key != "b" {
+		t.Fatalf("err = %v, want a DuplicateKeyError for b", err)
+	}
+	if _, err := DecodeStrict([]byte(`{"a":{"b":1},"b":2}`)); err != nil {
+		t.Fatalf("same key in different objects rejected: %v", err)
+	}
 }

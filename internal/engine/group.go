@@ -1,0 +1,442 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/batonrun/baton/internal/asl"
+	"github.com/batonrun/baton/internal/value"
+)
+
+// startParallel runs every branch of th's Parallel state on input.
+func (x *Execution) startParallel(th *thread, input any) error {
+	st := th.st
+	g := &group{owner: th, st: st, results: make([]any, len(st.Branches))}
+	th.child = g
+	x.emit(th, "ParallelStateStarted", "", nil)
+	for i, b := range st.Branches {
+		c := x.newThread(b, g, i, asl.NewVars(th.vars), th.silent)
+		c.last = th.last
+		g.children = append(g.children, c)
+		g.started++
+		g.running++
+		x.schedule(c, b.States[b.StartAt], input)
+	}
+	return nil
+}
+
+// startMap evaluates a Map state's items and starts its iterations.
+func (x *Execution) startMap(th *thread, eff any, env *asl.Env) error {
+	st := th.st
+	var items any = eff
+	if st.ItemsPath != nil {
+		v, err := st.ItemsPath.Get(withInputEnv(env, eff))
+		if err != nil {
+			return &asl.Failure{Name: asl.ErrRuntime, Cause: fmt.Sprintf(
+				"Invalid path '%s' : No results for path: %s", st.ItemsPath.Source, st.ItemsPath.JaywayString())}
+		}
+		items = v
+	}
+	arr, ok := items.([]any)
+	if !ok {
+		return &asl.Failure{Name: asl.ErrRuntime, Cause: fmt.Sprintf(
+			"Map state input must be an array but was: %s", value.EncodeString(items))}
+	}
+	return x.runMap(th, arr, withInputEnv(env, eff))
+}
+
+// runMap starts a Map over items; itemEnv is what ItemSelector sees as $.
+func (x *Execution) runMap(th *thread, items []any, itemEnv *asl.Env) error {
+	st := th.st
+	proc := st.ItemProcessor
+	g := &group{
+		owner:       th,
+		st:          st,
+		isMap:       true,
+		distributed: proc.ProcessorConfig.Mode == asl.ModeDistributed,
+		items:       items,
+		itemEnv:     itemEnv,
+		results:     make([]any, len(items)),
+		tolPct:      -1,
+	}
+	var err error
+	if st.MaxConcurrency != nil {
+		n, err := x.mapNumber(th, st.MaxConcurrency, itemEnv)
+		if err != nil {
+			return err
+		}
+		g.maxConc = int(n)
+	}
+	if st.ToleratedFailureCount != nil {
+		n, err := x.mapNumber(th, st.ToleratedFailureCount, itemEnv)
+		if err != nil {
+			return err
+		}
+		if n < 0 {
+			return &asl.Failure{Name: asl.ErrRuntime, Cause: "ToleratedFailureCount cannot be negative."}
+		}
+		g.tolCount = int(n)
+	} else {
+		g.tolCount = -1
+	}
+	if st.ToleratedFailurePercentage != nil {
+		if g.tolPct, err = x.mapPercentage(th, st.ToleratedFailurePercentage, itemEnv); err != nil {
+			return err
+		}
+	}
+	if g.distributed {
+		if err := x.batchItems(th, g); err != nil {
+			return err
+		}
+	}
+	th.child = g
+	x.emit(th, "MapStateStarted", "mapStateStartedEventDetails", value.ObjectOf("length", float64(len(g.items))))
+	if g.distributed {
+		arn := fmt.Sprintf("%s/%s:%s", mapRunPrefix(x.info.ExecutionARN), st.Name, x.newUUID())
+		x.emit(th, "MapRunStarted", "mapRunStartedEventDetails", value.ObjectOf("mapRunArn", arn))
+	}
+	if len(g.items) == 0 {
+		x.groupDone(g)
+		return nil
+	}
+	x.fillMap(g)
+	return nil
+}
+
+// mapRunPrefix turns an execution ARN into the Map Run ARN prefix.
+func mapRunPrefix(execARN string) string {
+	// arn:aws:states:r:a:execution:machine:name → arn:aws:states:r:a:mapRun:machine/name
+	parts := splitN(execARN, ':', 8)
+	if len(parts) < 8 {
+		return execARN
+	}
+	return fmt.Sprintf("%s:%s:%s:%s:%s:mapRun:%s/%s", parts[0], parts[1], parts[2], parts[3], parts[4], parts[6], parts[7])
+}
+
+func splitN(s string, sep byte, n int) []string {
+	var out []string
+	for len(out) < n-1 {
+		i := indexByte(s, sep)
+		if i < 0 {
+			break
+		}
+		out = append(out, s[:i])
+		s = s[i+1:]
+	}
+	return append(out, s)
+}
+
+func indexByte(s string, c byte) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// mapNumber evaluates MaxConcurrency or ToleratedFailureCount and their
+// Path forms with AWS's messages.
+func (x *Execution) mapNumber(th *thread, n *asl.Number, env *asl.Env) (float64, error) {
+	if n.Path != nil {
+		v, err := n.Path.Get(env)
+		if err != nil {
+			return 0, &asl.Failure{Name: asl.ErrRuntime, Cause: fmt.Sprintf(
+				"Invalid path '%s' : No results for path: %s", n.Path.Source, n.Path.JaywayString())}
+		}
+		f, ok := numericValue(v, true)
+		if !ok {
+			return 0, &asl.Failure{Name: asl.ErrRuntime, Cause: fmt.Sprintf(
+				"The %s field refers to value %s which is not a valid integer: %s", n.Field, quoteForMessage(v), n.Path.Source)}
+		}
+		if f < 0 && n.Field == "ToleratedFailureCountPath" {
+			return 0, &asl.Failure{Name: asl.ErrRuntime, Cause: "ToleratedFailureCount cannot be negative."}
+		}
+		return f, nil
+	}
+	return x.number(n, env, th)
+}
+
+func (x *Execution) mapPercentage(th *thread, n *asl.Number, env *asl.Env) (float64, error) {
+	if n.Path != nil {
+		v, err := n.Path.Get(env)
+		if err != nil {
+			return 0, &asl.Failure{Name: asl.ErrRuntime, Cause: fmt.Sprintf(
+				"Invalid path '%s' : No results for path: %s", n.Path.Source, n.Path.JaywayString())}
+		}
+		f, ok := numericValue(v, false)
+		if !ok {
+			return 0, &asl.Failure{Name: asl.ErrRuntime, Cause: fmt.Sprintf(
+				"The %s field refers to value %s which is not a valid number: %s", n.Field, quoteForMessage(v), n.Path.Source)}
+		}
+		if f < 0 || f > 100 {
+			return 0, &asl.Failure{Name: asl.ErrRuntime, Cause: "ToleratedFailurePercentage must be between 0 and 100."}
+		}
+		return f, nil
+	}
+	f, err := x.number(n, env, th)
+	if err == nil && (f < 0 || f > 100) {
+		return 0, &asl.Failure{Name: asl.ErrRuntime, Cause: "ToleratedFailurePercentage must be between 0 and 100."}
+	}
+	return f, err
+}
+
+// batchItems groups a distributed Map's items as ItemBatcher says.
+func (x *Execution) batchItems(th *thread, g *group) error {
+	b := g.st.ItemBatcher
+	if b == nil {
+		return nil
+	}
+	maxItems := 0
+	if b.MaxItemsPerBatch != nil {
+		n, err := x.mapNumber(th, b.MaxItemsPerBatch, g.itemEnv)
+		if err != nil {
+			return err
+		}
+		maxItems = int(n)
+	}
+	maxBytes := 256 * 1024
+	if b.MaxInputBytesPerBatch != nil {
+		n, err := x.mapNumber(th, b.MaxInputBytesPerBatch, g.itemEnv)
+		if err != nil {
+			return err
+		}
+		maxBytes = int(n)
+	}
+	var batchInput any
+	if b.BatchInput != nil {
+		v, err := b.BatchInput.Eval(g.itemEnv)
+		if err != nil {
+			return err
+		}
+		batchInput = v
+	}
+	var batches []any
+	var cur []any
+	size := 0
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		o := value.NewObject(2)
+		if batchInput != nil {
+			o.Set("BatchInput", batchInput)
+		}
+		o.Set("Items", cur)
+		batches = append(batches, o)
+		cur, size = nil, 0
+	}
+	for _, it := range g.items {
+		n := len(value.Encode(it))
+		if len(cur) > 0 && ((maxItems > 0 && len(cur) >= maxItems) || size+n > maxBytes) {
+			flush()
+		}
+		cur = append(cur, it)
+		size += n
+	}
+	flush()
+	g.items = batches
+	g.results = make([]any, len(batches))
+	return nil
+}
+
+// fillMap starts iterations up to MaxConcurrency.
+func (x *Execution) fillMap(g *group) {
+	th := g.owner
+	for g.started < len(g.items) && (g.maxConc == 0 || g.running < g.maxConc) && !g.failed {
+		i := g.started
+		g.started++
+		g.running++
+		input, err := x.itemInput(g, i)
+		if err != nil {
+			g.failed = true
+			x.cancelGroup(g)
+			x.stateError(th, err)
+			return
+		}
+		c := x.newThread(g.st.ItemProcessor, g, i, asl.NewVars(th.vars), th.silent || g.distributed)
+		if !g.distributed {
+			x.emit(th, "MapIterationStarted", "mapIterationStartedEventDetails", value.ObjectOf("index", float64(i), "name", g.st.Name))
+		}
+		c.last = th.last
+		g.children = append(g.children, c)
+		x.schedule(c, g.st.ItemProcessor.States[g.st.ItemProcessor.StartAt], input)
+	}
+}
+
+// itemInput builds iteration i's input: the item, or ItemSelector with
+// $$.Map.Item set.
+func (x *Execution) itemInput(g *group, i int) (any, error) {
+	item := g.items[i]
+	if g.st.ItemSelector == nil {
+		return item, nil
+	}
+	th := g.owner
+	itemObj := value.ObjectOf("Index", float64(i), "Value", item)
+	env := *g.itemEnv
+	env.Context = func() any { return x.contextObject(th, itemObj) }
+	if g.st.QueryLanguage == asl.JSONata {
+		env.States = x.statesVar(th, th.raw, nil, nil, x.contextObject(th, itemObj))
+	}
+	return g.st.ItemSelector.Eval(&env)
+}
+
+func (x *Execution) childSucceeded(c *thread, out any) {
+	g := c.grp
+	if g.failed {
+		return
+	}
+	g.results[c.index] = out
+	g.running--
+	g.finished++
+	if g.isMap && !g.distributed {
+		x.emit(g.owner, "MapIterationSucceeded", "mapIterationSucceededEventDetails", value.ObjectOf("index", float64(c.index), "name", g.st.Name))
+		g.owner.last = c.last
+	}
+	if g.isMap {
+		x.fillMap(g)
+	}
+	if g.finished == len(g.results) {
+		x.groupDone(g)
+	}
+}
+
+func (x *Execution) childFailed(c *thread, f *asl.Failure) {
+	g := c.grp
+	if g.failed {
+		return
+	}
+	th := g.owner
+	g.running--
+	g.finished++
+	if g.isMap && g.distributed {
+		g.failures++
+		if !x.exceedsTolerance(g) {
+			g.results[c.index] = nil
+			x.fillMap(g)
+			if g.finished == len(g.results) {
+				x.groupDone(g)
+			}
+			return
+		}
+		g.failed = true
+		x.cancelGroup(g)
+		x.emit(th, "MapRunFailed", "mapRunFailedEventDetails", nil)
+		x.emit(th, "MapStateFailed", "", nil)
+		x.failState(th, &asl.Failure{Name: asl.ErrExceedToleratedFailureThreshold,
+			Cause: "The specified tolerated failure threshold was exceeded"})
+		x.resume(th)
+		return
+	}
+	g.failed = true
+	x.cancelGroup(g)
+	if g.isMap {
+		x.emit(th, "MapIterationFailed", "mapIterationFailedEventDetails", value.ObjectOf("index", float64(c.index), "name", g.st.Name))
+		th.last = c.last
+		x.emit(th, "MapStateFailed", "", nil)
+	} else {
+		th.last = c.last
+		x.emit(th, "ParallelStateFailed", "", nil)
+	}
+	x.failState(th, f)
+	x.resume(th)
+}
+
+// exceedsTolerance reports whether a distributed Map's failures pass its
+// tolerated count or percentage (with neither set, any failure does).
+func (x *Execution) exceedsTolerance(g *group) bool {
+	if g.tolCount < 0 && g.tolPct < 0 {
+		return g.failures > 0
+	}
+	if g.tolCount >= 0 && g.failures <= g.tolCount {
+		return false
+	}
+	if g.tolPct >= 0 && len(g.items) > 0 && float64(g.failures)*100/float64(len(g.items)) <= g.tolPct {
+		return false
+	}
+	return true
+}
+
+// cancelGroup stops every running child of g.
+func (x *Execution) cancelGroup(g *group) {
+	for _, c := range g.children {
+		if c.done {
+			continue
+		}
+		c.done = true
+		x.cancelTimers(c)
+		if c.taskID != "" {
+			delete(x.tasks, c.taskID)
+			x.step.Commands = append(x.step.Commands, CancelTask{ID: c.taskID})
+		}
+		if c.child != nil {
+			x.cancelGroup(c.child)
+		}
+		if g.isMap && !g.distributed {
+			x.emit(g.owner, "MapIterationAborted", "mapIterationAbortedEventDetails", value.ObjectOf("index", float64(c.index), "name", g.st.Name))
+		}
+	}
+}
+
+// groupDone completes the Parallel or Map state with its results.
+func (x *Execution) groupDone(g *group) {
+	th := g.owner
+	th.child = nil
+	switch {
+	case g.isMap && g.distributed:
+		x.emit(th, "MapRunSucceeded", "", nil)
+		x.emit(th, "MapStateSucceeded", "", nil)
+	case g.isMap:
+		x.emit(th, "MapStateSucceeded", "", nil)
+	default:
+		x.emit(th, "ParallelStateSucceeded", "", nil)
+	}
+	results := any(g.results)
+	var err error
+	if th.st.QueryLanguage == asl.JSONata {
+		err = x.finishJSONata(th, results)
+	} else {
+		err = x.finishJSONPath(th, results, th.st.Assign)
+	}
+	if err != nil {
+		x.stateError(th, err)
+	}
+	x.resume(th)
+}
+
+// resume puts th back on the run queue when it has moved to a new state.
+func (x *Execution) resume(th *thread) {
+	if th.needsEnter && !th.done {
+		x.runnable = append(x.runnable, th)
+	}
+}
+
+// numericValue reads a number from a path's value: a JSON number, or a
+// string holding one ("1"), which AWS accepts for the Map's *Path fields.
+func numericValue(v any, integer bool) (float64, bool) {
+	var f float64
+	switch t := v.(type) {
+	case float64:
+		f = t
+	case string:
+		var err error
+		if integer {
+			var n int64
+			n, err = strconv.ParseInt(strings.TrimSpace(t), 10, 64)
+			f = float64(n)
+		} else {
+			f, err = strconv.ParseFloat(strings.TrimSpace(t), 64)
+		}
+		if err != nil {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	if integer && f != math.Trunc(f) {
+		return 0, false
+	}
+	return f, true
+}
