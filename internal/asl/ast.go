@@ -73,23 +73,23 @@ type State struct {
 
 	// Data flow, JSONPath. A nil path field means the field was absent (the
 	// default "$" applies); Discard* means the field was JSON null.
-	InputPath       *Path
-	DiscardInput    bool // InputPath: null
-	OutputPath      *Path
-	DiscardOutput   bool // OutputPath: null
-	ResultPath      *Path
-	DiscardResult   bool      // ResultPath: null
-	Parameters      *Template // also the legacy Map's Parameters
-	ResultSelector  *Template
-	Result          any  // Pass: the static result
-	HasResult       bool // Pass: Result was given (it may be null)
-	ItemsPath       *Path
-	ItemSelector    *Template
-	Assign          *Template // both languages
-	Arguments       *Template // JSONata
-	Output          *Template // JSONata
-	HasOutput       bool
-	Items           *Template // JSONata Map
+	InputPath      *Path
+	DiscardInput   bool // InputPath: null
+	OutputPath     *Path
+	DiscardOutput  bool // OutputPath: null
+	ResultPath     *Path
+	DiscardResult  bool      // ResultPath: null
+	Parameters     *Template // also the legacy Map's Parameters
+	ResultSelector *Template
+	Result         any  // Pass: the static result
+	HasResult      bool // Pass: Result was given (it may be null)
+	ItemsPath      *Path
+	ItemSelector   *Template
+	Assign         *Template // both languages
+	Arguments      *Template // JSONata
+	Output         *Template // JSONata
+	HasOutput      bool
+	Items          *Template // JSONata Map
 
 	// Task.
 	Resource         string

@@ -2,22 +2,22 @@ package asl
 
 // The predefined error names of the States language.
 const (
-	ErrALL                            = "States.ALL"
-	ErrTaskFailed                     = "States.TaskFailed"
-	ErrRuntime                        = "States.Runtime"
-	ErrTimeout                        = "States.Timeout"
-	ErrHeartbeatTimeout               = "States.HeartbeatTimeout"
-	ErrDataLimitExceeded              = "States.DataLimitExceeded"
-	ErrPermissions                    = "States.Permissions"
-	ErrResultPathMatchFailure         = "States.ResultPathMatchFailure"
-	ErrParameterPathFailure           = "States.ParameterPathFailure"
-	ErrBranchFailed                   = "States.BranchFailed"
-	ErrNoChoiceMatched                = "States.NoChoiceMatched"
-	ErrIntrinsicFailure               = "States.IntrinsicFailure"
+	ErrALL                             = "States.ALL"
+	ErrTaskFailed                      = "States.TaskFailed"
+	ErrRuntime                         = "States.Runtime"
+	ErrTimeout                         = "States.Timeout"
+	ErrHeartbeatTimeout                = "States.HeartbeatTimeout"
+	ErrDataLimitExceeded               = "States.DataLimitExceeded"
+	ErrPermissions                     = "States.Permissions"
+	ErrResultPathMatchFailure          = "States.ResultPathMatchFailure"
+	ErrParameterPathFailure            = "States.ParameterPathFailure"
+	ErrBranchFailed                    = "States.BranchFailed"
+	ErrNoChoiceMatched                 = "States.NoChoiceMatched"
+	ErrIntrinsicFailure                = "States.IntrinsicFailure"
 	ErrExceedToleratedFailureThreshold = "States.ExceedToleratedFailureThreshold"
-	ErrItemReaderFailed               = "States.ItemReaderFailed"
-	ErrResultWriterFailed             = "States.ResultWriterFailed"
-	ErrQueryEvaluationError           = "States.QueryEvaluationError"
+	ErrItemReaderFailed                = "States.ItemReaderFailed"
+	ErrResultWriterFailed              = "States.ResultWriterFailed"
+	ErrQueryEvaluationError            = "States.QueryEvaluationError"
 )
 
 // Failure is an error raised in a state: a name (States.Runtime, a task's

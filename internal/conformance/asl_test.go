@@ -55,4 +55,3 @@ func TestASLHistoryConformance(t *testing.T) {
 		t.Errorf("JSONPath histories: %d/%d match, want at least 95%%", matched, total)
 	}
 }
-

@@ -13,7 +13,7 @@ import (
 // event types: Lambda function ARNs and activities have their own, every
 // other resource (service integrations) uses the Task* events.
 type taskEvents struct {
-	prefix  string // "Task", "LambdaFunction" or "Activity"
+	prefix string // "Task", "LambdaFunction" or "Activity"
 	key    string // details key prefix: "task", "lambdaFunction", "activity"
 }
 
