@@ -3,6 +3,7 @@
 //
 //	go run ./cmd/conformance asl ../shared/conformance/asl [--json]
 //	go run ./cmd/conformance asl-validation ../shared/conformance/asl-validation [--json]
+//	go run ./cmd/conformance jsonata ../shared/conformance/jsonata [--json]
 package main
 
 import (
@@ -35,7 +36,7 @@ func run(args []string) int {
 		args = fs.Args()[1:]
 	}
 	if len(pos) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: conformance asl|asl-validation DIR [--json] [-v]")
+		fmt.Fprintln(os.Stderr, "usage: conformance asl|asl-validation|jsonata DIR [--json] [-v]")
 		return 2
 	}
 	var r *conformance.Report
@@ -45,6 +46,8 @@ func run(args []string) int {
 		r, err = conformance.RunASL(pos[1])
 	case "asl-validation":
 		r, err = conformance.RunASLValidation(pos[1])
+	case "jsonata":
+		r, err = conformance.RunJSONata(pos[1])
 	default:
 		fmt.Fprintf(os.Stderr, "conformance: unknown suite %q\n", pos[0])
 		return 2

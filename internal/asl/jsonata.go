@@ -1,9 +1,11 @@
 package asl
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/batonrun/baton/internal/jsonata"
 	"github.com/batonrun/baton/internal/value"
 )
 
@@ -11,6 +13,7 @@ import (
 type Jsonata struct {
 	Source string // the whole string, with the {% %} delimiters
 	Expr   string // the expression between them
+	expr   *jsonata.Expr
 }
 
 // isJSONataString reports whether s is a JSONata expression string:
@@ -25,7 +28,24 @@ func compileJSONata(s, loc string, diag *diagnostics) *Jsonata {
 		diag.schema(loc, "The JSONata expression is empty")
 		return nil
 	}
-	return &Jsonata{Source: s, Expr: expr}
+	e, err := jsonata.Compile(expr)
+	if err != nil {
+		diag.schema(loc, "The JSONata expression '%s' is not valid: %v", expr, err)
+		return nil
+	}
+	if usesEval(e) {
+		diag.schema(loc, "The JSONata function $eval is not supported by Step Functions; use $parse")
+		return nil
+	}
+	return &Jsonata{Source: s, Expr: expr, expr: e}
+}
+
+// usesEval reports whether an expression calls $eval, which Step Functions
+// refuses. The check is textual on the compiled source: a variable named
+// $eval cannot be bound in a state machine, so every "$eval(" is the
+// built-in.
+func usesEval(e *jsonata.Expr) bool {
+	return strings.Contains(e.String(), "$eval(")
 }
 
 func compileJSONataTemplate(raw any, loc string, diag *diagnostics) *Template {
@@ -73,11 +93,41 @@ func compileJSONataTemplate(raw any, loc string, diag *diagnostics) *Template {
 	}
 }
 
-// EvalField evaluates the expression for the named field. It returns
-// undefined (package-private) when the expression's value is undefined.
+// EvalField evaluates the expression for the named field, with $states and
+// every variable in scope bound. It returns the package's undefined marker
+// when the value is undefined; callers drop such fields.
 func (j *Jsonata) EvalField(env *Env, field string) (any, error) {
-	return nil, &Failure{Name: ErrQueryEvaluationError, Cause: fmt.Sprintf(
-		"The JSONata expression '%s' specified for the field '%s' cannot be evaluated: JSONata is not available in this build", j.Expr, field)}
+	bindings := make(map[string]any, 8)
+	if env.Vars != nil {
+		for _, m := range env.Vars.All().Members() {
+			bindings[m.Key] = m.Value
+		}
+	}
+	if env.States != nil {
+		bindings["states"] = env.States
+	}
+	opts := &jsonata.Options{
+		Bindings:       bindings,
+		Functions:      stepFunctionsFunctions(env),
+		InputUndefined: true,
+	}
+	v, defined, err := j.expr.Evaluate(nil, opts)
+	if err != nil {
+		var f *Failure
+		if errors.As(err, &f) {
+			return nil, f
+		}
+		return nil, &Failure{Name: ErrQueryEvaluationError, Cause: fmt.Sprintf(
+			"An error occurred while evaluating the JSONata expression '%s' specified for the field '%s': %v", j.Expr, field, err)}
+	}
+	if !defined {
+		return undefined, nil
+	}
+	if jsonata.IsFunction(v) {
+		return nil, &Failure{Name: ErrQueryEvaluationError, Cause: fmt.Sprintf(
+			"The JSONata expression '%s' specified for the field '%s' returned an unsupported result type.", j.Expr, field)}
+	}
+	return v, nil
 }
 
 // jsonataTypeName names a JSONata result's type as AWS's messages do.
@@ -99,4 +149,8 @@ func (t *Template) JSONataSource() *Jsonata {
 
 // IsFunctionValue reports whether a JSONata result is a function, which AWS
 // refuses as a field's value.
-func IsFunctionValue(v any) bool { return false }
+func IsFunctionValue(v any) bool { return jsonata.IsFunction(v) }
+
+// IsUndefined reports whether v is the marker for an undefined JSONata
+// result.
+func IsUndefined(v any) bool { return v == undefined }

@@ -71,7 +71,7 @@ func parse(src []byte) (*Definition, []Diagnostic) {
 		d.add(CodeInvalidJSON, "", "The definition must be a JSON object, not %s", value.TypeName(raw))
 		return nil, d.list
 	}
-	p := &parser{d: d}
+	p := &parser{d: d, names: map[string]string{}}
 	def := &Definition{Source: string(src), Version: "1.0"}
 	lang := JSONPath
 	f := p.fields(top, "")
@@ -94,6 +94,9 @@ func parse(src []byte) (*Definition, []Diagnostic) {
 
 type parser struct {
 	d *diagnostics
+	// names records every state name and where it was first defined: names
+	// must be unique across the whole state machine, branches included.
+	names map[string]string
 }
 
 // fieldSet reads an object's fields with type checks, and afterwards reports
@@ -287,6 +290,11 @@ func (p *parser) branch(b *Branch, f *fieldSet, loc, lang string, known ...strin
 		sloc := loc + "/States/" + m.Key
 		if m.Key == "" || utf8.RuneCountInString(m.Key) > maxStateNameLen {
 			p.d.add(CodeInvalidStateName, sloc, "The state name '%s' must be between 1 and %d characters long", m.Key, maxStateNameLen)
+		}
+		if first, dup := p.names[m.Key]; dup {
+			p.d.add(CodeDuplicateStateName, sloc, "The state name '%s' is already used at %s; state names must be unique within the whole state machine", m.Key, first)
+		} else {
+			p.names[m.Key] = sloc
 		}
 		so, isObj := m.Value.(*value.Object)
 		if !isObj {
@@ -565,7 +573,11 @@ func (p *parser) payloadTemplate(v any, loc, name string) *Template {
 
 func (p *parser) jsonataTemplate(v any, loc string) *Template {
 	p.checkJSONataStrings(v, loc)
-	return compileJSONataTemplate(v, loc, p.d)
+	t := compileJSONataTemplate(v, loc, p.d)
+	if t.field == "" {
+		t.field = loc[strings.LastIndexByte(loc, '/')+1:]
+	}
+	return t
 }
 
 // checkJSONataStrings reports strings that look like a JSONata expression
@@ -602,7 +614,7 @@ func (p *parser) assign(f *fieldSet, lang, loc string) *Template {
 			name = m.Key
 		}
 		if !validVariableName(name) {
-			p.d.schema(loc+"/"+m.Key, "The variable name '%s' is invalid: it must start with a letter or '_', contain only letters, digits and '_', and be at most %d characters", name, maxVariableLen)
+			p.d.schema(loc+"/"+m.Key, "The variable name '%s' is invalid: it must start with a letter or '_', contain only letters, digits, '_' and '-', and be at most %d characters", name, maxVariableLen)
 		}
 		if name == "states" {
 			p.d.schema(loc+"/"+m.Key, "The variable name 'states' is reserved")
@@ -614,12 +626,16 @@ func (p *parser) assign(f *fieldSet, lang, loc string) *Template {
 	return compileJSONPathTemplate(o, "Assign", loc, p.d)
 }
 
+// validVariableName reports whether s may be assigned. Letters, digits and
+// '_' make names that paths can reference ($name); '-' is accepted too, as
+// validators of the language accept it, though such a variable can only be
+// read through $states or JSONata's $lookup.
 func validVariableName(s string) bool {
 	if s == "" || len(s) > maxVariableLen || !isVarStart(s[0]) {
 		return false
 	}
 	for i := 1; i < len(s); i++ {
-		if !isVarChar(s[i]) {
+		if !isVarChar(s[i]) && s[i] != '-' {
 			return false
 		}
 	}
@@ -669,12 +685,10 @@ func (p *parser) numberField(f *fieldSet, name, lang string, lo, hi float64, int
 }
 
 func (p *parser) task(st *State, f *fieldSet, lang string) {
-	res, ok := f.requiredString("Resource")
-	if ok {
-		if !strings.HasPrefix(res, "arn:") || strings.Count(res, ":") < 5 {
-			p.d.add(CodeInvalidResource, f.at("Resource"), "The resource '%s' is not a valid ARN", res)
-		}
-		st.Resource = res
+	if v, ok := f.get("Resource"); ok {
+		p.resource(st, v, f.at("Resource"))
+	} else {
+		p.d.schema(f.loc, "The field 'Resource' is required")
 	}
 	st.TimeoutSeconds = p.numberField(f, "TimeoutSeconds", lang, 1, maxTimeoutSeconds, true)
 	st.HeartbeatSeconds = p.numberField(f, "HeartbeatSeconds", lang, 1, maxTimeoutSeconds, true)
@@ -685,13 +699,9 @@ func (p *parser) task(st *State, f *fieldSet, lang string) {
 		p.d.schema(f.at("HeartbeatSeconds"), "The value for the field 'HeartbeatSeconds' must be smaller than 'TimeoutSeconds'")
 	}
 	if v, ok := f.get("Credentials"); ok {
-		o, isObj := v.(*value.Object)
-		switch {
-		case !isObj:
+		if _, isObj := v.(*value.Object); !isObj {
 			p.d.schema(f.at("Credentials"), "The value for the field 'Credentials' must be an OBJECT")
-		case !o.Has("RoleArn") && !o.Has("RoleArn.$"):
-			p.d.schema(f.at("Credentials"), "The field 'Credentials' must contain 'RoleArn'")
-		default:
+		} else {
 			st.Credentials = compileTemplate(v, lang, f.at("Credentials"), p.d)
 		}
 	}
@@ -846,8 +856,6 @@ func (p *parser) mapState(st *State, f *fieldSet, lang string) {
 		pf.rejectUnknown(" in " + procName)
 		st.ItemProcessor = br
 	}
-	distributed := st.ItemProcessor != nil && st.ItemProcessor.ProcessorConfig.Mode == ModeDistributed
-
 	if lang == JSONPath {
 		st.ItemsPath, _ = f.path("ItemsPath", false, true, true)
 		if f.has("ItemSelector") && f.has("Parameters") {
@@ -892,13 +900,6 @@ func (p *parser) mapState(st *State, f *fieldSet, lang string) {
 		}
 		st.Label = label
 	}
-	if !distributed {
-		for _, k := range []string{"ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailureCount", "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label"} {
-			if f.has(k) {
-				p.d.schema(f.at(k), "The field '%s' is only supported when the Map's ProcessorConfig Mode is DISTRIBUTED", k)
-			}
-		}
-	}
 }
 
 // checkLabel applies AWS's rules for a distributed Map's Label and returns
@@ -929,6 +930,13 @@ func (p *parser) itemReader(o *value.Object, loc, lang string) *ItemReader {
 	r.Resource, _ = f.requiredString("Resource")
 	if v, ok := f.get("ReaderConfig"); ok {
 		r.ReaderConfig = v
+		if o, isObj := v.(*value.Object); isObj {
+			if o.Has("MaxItems") && o.Has("MaxItemsPath") {
+				p.d.schema(f.at("ReaderConfig"), "The fields 'MaxItems' and 'MaxItemsPath' cannot both be set")
+			}
+		} else {
+			p.d.schema(f.at("ReaderConfig"), "The value for the field 'ReaderConfig' must be an OBJECT")
+		}
 	}
 	for _, k := range []string{"Parameters", "Arguments"} {
 		if v, ok := f.get(k); ok {

@@ -60,8 +60,14 @@ func compileJSONPathTemplate(raw any, field, loc string, diag *diagnostics) *Tem
 	case *value.Object:
 		t := &Template{kind: tmplObject, field: field}
 		dynamic := false
+		seen := make(map[string]bool, v.Len())
 		for _, m := range v.Members() {
 			at := loc + "/" + m.Key
+			name := strings.TrimSuffix(m.Key, ".$")
+			if seen[name] {
+				diag.schema(at, "The field '%s' conflicts with another field named '%s' once '.$' is removed", m.Key, name)
+			}
+			seen[name] = true
 			if key, ok := strings.CutSuffix(m.Key, ".$"); ok {
 				s, isStr := m.Value.(string)
 				if !isStr {

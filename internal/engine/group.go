@@ -61,7 +61,6 @@ func (x *Execution) runMap(th *thread, items []any, itemEnv *asl.Env) error {
 		results:     make([]any, len(items)),
 		tolPct:      -1,
 	}
-	var err error
 	if st.MaxConcurrency != nil {
 		n, err := x.mapNumber(th, st.MaxConcurrency, itemEnv)
 		if err != nil {
@@ -69,6 +68,10 @@ func (x *Execution) runMap(th *thread, items []any, itemEnv *asl.Env) error {
 		}
 		g.maxConc = int(n)
 	}
+	th.child = g
+	x.emit(th, "MapStateStarted", "mapStateStartedEventDetails", value.ObjectOf("length", float64(len(g.items))))
+	// AWS evaluates the tolerated-failure fields after MapStateStarted.
+	g.tolCount = -1
 	if st.ToleratedFailureCount != nil {
 		n, err := x.mapNumber(th, st.ToleratedFailureCount, itemEnv)
 		if err != nil {
@@ -78,10 +81,9 @@ func (x *Execution) runMap(th *thread, items []any, itemEnv *asl.Env) error {
 			return &asl.Failure{Name: asl.ErrRuntime, Cause: "ToleratedFailureCount cannot be negative."}
 		}
 		g.tolCount = int(n)
-	} else {
-		g.tolCount = -1
 	}
 	if st.ToleratedFailurePercentage != nil {
+		var err error
 		if g.tolPct, err = x.mapPercentage(th, st.ToleratedFailurePercentage, itemEnv); err != nil {
 			return err
 		}
@@ -90,10 +92,6 @@ func (x *Execution) runMap(th *thread, items []any, itemEnv *asl.Env) error {
 		if err := x.batchItems(th, g); err != nil {
 			return err
 		}
-	}
-	th.child = g
-	x.emit(th, "MapStateStarted", "mapStateStartedEventDetails", value.ObjectOf("length", float64(len(g.items))))
-	if g.distributed {
 		arn := fmt.Sprintf("%s/%s:%s", mapRunPrefix(x.info.ExecutionARN), st.Name, x.newUUID())
 		x.emit(th, "MapRunStarted", "mapRunStartedEventDetails", value.ObjectOf("mapRunArn", arn))
 	}
@@ -323,10 +321,13 @@ func (x *Execution) childFailed(c *thread, f *asl.Failure) {
 		}
 		g.failed = true
 		x.cancelGroup(g)
+		th.child = nil
 		x.emit(th, "MapRunFailed", "mapRunFailedEventDetails", nil)
-		x.emit(th, "MapStateFailed", "", nil)
-		x.failState(th, &asl.Failure{Name: asl.ErrExceedToleratedFailureThreshold,
-			Cause: "The specified tolerated failure threshold was exceeded"})
+		f := &asl.Failure{Name: asl.ErrExceedToleratedFailureThreshold, Cause: "The specified tolerated failure threshold was exceeded"}
+		if !x.retryState(th, f) {
+			x.emit(th, "MapStateFailed", "", nil)
+			x.catchOrFail(th, f)
+		}
 		x.resume(th)
 		return
 	}
@@ -334,13 +335,15 @@ func (x *Execution) childFailed(c *thread, f *asl.Failure) {
 	x.cancelGroup(g)
 	if g.isMap {
 		x.emit(th, "MapIterationFailed", "mapIterationFailedEventDetails", value.ObjectOf("index", float64(c.index), "name", g.st.Name))
-		th.last = c.last
-		x.emit(th, "MapStateFailed", "", nil)
-	} else {
-		th.last = c.last
-		x.emit(th, "ParallelStateFailed", "", nil)
 	}
-	x.failState(th, f)
+	th.last = c.last
+	th.child = nil
+	// A retried Parallel or Map starts again without a Failed event; AWS
+	// records MapStateFailed/ParallelStateFailed only when the state gives up.
+	if !x.retryState(th, f) {
+		x.emit(th, g.st.Type+"StateFailed", "", nil)
+		x.catchOrFail(th, f)
+	}
 	x.resume(th)
 }
 
@@ -390,9 +393,9 @@ func (x *Execution) groupDone(g *group) {
 		x.emit(th, "MapStateSucceeded", "", nil)
 	case g.isMap:
 		x.emit(th, "MapStateSucceeded", "", nil)
-	default:
-		x.emit(th, "ParallelStateSucceeded", "", nil)
 	}
+	// AWS records no ParallelStateSucceeded: the Parallel state's exit follows
+	// its branches' last events.
 	results := any(g.results)
 	var err error
 	if th.st.QueryLanguage == asl.JSONata {

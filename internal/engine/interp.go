@@ -489,6 +489,9 @@ func (x *Execution) stateError(th *thread, err error) {
 		d.Set("cause", f.Cause)
 		d.Set("state", th.st.Name)
 		x.emit(th, "EvaluationFailed", "evaluationFailedEventDetails", d)
+		if th.st.Type == asl.TypeMap || th.st.Type == asl.TypeParallel {
+			x.emit(th, th.st.Type+"StateFailed", "", nil)
+		}
 	}
 	x.failState(th, f)
 }
@@ -860,11 +863,22 @@ func (x *Execution) failString(th *thread, sf *asl.StringField, env *asl.Env) (s
 // failState handles a failure raised in th's current state: retry, catch,
 // or fail the branch.
 func (x *Execution) failState(th *thread, f *asl.Failure) {
-	st := th.st
-	x.cancelTimers(th)
-	if len(st.Retry) > 0 && x.retry(th, f) {
-		return
+	if !x.retryState(th, f) {
+		x.catchOrFail(th, f)
 	}
+}
+
+// retryState schedules a retry of th's state when a retrier matches, and
+// reports whether it did.
+func (x *Execution) retryState(th *thread, f *asl.Failure) bool {
+	x.cancelTimers(th)
+	return len(th.st.Retry) > 0 && x.retry(th, f)
+}
+
+// catchOrFail hands a failure to the first matching catcher, or fails the
+// branch.
+func (x *Execution) catchOrFail(th *thread, f *asl.Failure) {
+	st := th.st
 	for _, c := range st.Catch {
 		if !f.Matches(c.ErrorEquals) {
 			continue

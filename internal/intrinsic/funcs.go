@@ -24,7 +24,51 @@ import (
 type function struct {
 	name             string
 	minArgs, maxArgs int // maxArgs < 0: no limit
-	eval             func(env *Env, c *Call, args []any) (any, error)
+	// params gives the type each argument must have; the last one repeats.
+	// Parse rejects a literal argument of the wrong type.
+	params []param
+	// literals, if set, checks the literal arguments further; args[i] is
+	// nil where argument i is not a literal.
+	literals func(args []*arg) string
+	eval     func(env *Env, c *Call, args []any) (any, error)
+}
+
+type param uint8
+
+const (
+	anyValue param = iota
+	aString
+	aNumber
+	aBoolean
+	anArray  // no literal is an array
+	anObject // no literal is an object
+)
+
+func (p param) String() string {
+	return [...]string{"any value", "a string", "a number", "a boolean", "an array", "an object"}[p]
+}
+
+// checkLiteral reports why literal argument i cannot be right, or "".
+func (f *function) checkLiteral(i int, v any) string {
+	if len(f.params) == 0 {
+		return ""
+	}
+	want := f.params[min(i, len(f.params)-1)]
+	ok := false
+	switch want {
+	case anyValue:
+		ok = true
+	case aString:
+		_, ok = v.(string)
+	case aNumber:
+		_, ok = v.(float64)
+	case aBoolean:
+		_, ok = v.(bool)
+	}
+	if !ok {
+		return fmt.Sprintf("argument %d of %s must be %s, got %s", i+1, f.name, want, describe(v))
+	}
+	return ""
 }
 
 func (f *function) arity() string {
@@ -44,23 +88,23 @@ var functions = map[string]*function{}
 
 func init() {
 	for _, f := range []*function{
-		{name: "States.Format", minArgs: 1, maxArgs: -1, eval: format},
-		{name: "States.StringToJson", minArgs: 1, maxArgs: 1, eval: stringToJSON},
+		{name: "States.Format", minArgs: 1, maxArgs: -1, params: []param{aString, anyValue}, eval: format},
+		{name: "States.StringToJson", minArgs: 1, maxArgs: 1, params: []param{aString}, eval: stringToJSON},
 		{name: "States.JsonToString", minArgs: 1, maxArgs: 1, eval: jsonToString},
 		{name: "States.Array", minArgs: 0, maxArgs: -1, eval: array},
-		{name: "States.ArrayPartition", minArgs: 2, maxArgs: 2, eval: arrayPartition},
-		{name: "States.ArrayContains", minArgs: 2, maxArgs: 2, eval: arrayContains},
-		{name: "States.ArrayRange", minArgs: 3, maxArgs: 3, eval: arrayRange},
-		{name: "States.ArrayGetItem", minArgs: 2, maxArgs: 2, eval: arrayGetItem},
-		{name: "States.ArrayLength", minArgs: 1, maxArgs: 1, eval: arrayLength},
-		{name: "States.ArrayUnique", minArgs: 1, maxArgs: 1, eval: arrayUnique},
-		{name: "States.Base64Encode", minArgs: 1, maxArgs: 1, eval: base64Encode},
-		{name: "States.Base64Decode", minArgs: 1, maxArgs: 1, eval: base64Decode},
-		{name: "States.Hash", minArgs: 2, maxArgs: 2, eval: hashFunc},
-		{name: "States.JsonMerge", minArgs: 3, maxArgs: 3, eval: jsonMerge},
-		{name: "States.MathRandom", minArgs: 2, maxArgs: 3, eval: mathRandom},
-		{name: "States.MathAdd", minArgs: 2, maxArgs: 2, eval: mathAdd},
-		{name: "States.StringSplit", minArgs: 2, maxArgs: 2, eval: stringSplit},
+		{name: "States.ArrayPartition", minArgs: 2, maxArgs: 2, params: []param{anArray, aNumber}, eval: arrayPartition},
+		{name: "States.ArrayContains", minArgs: 2, maxArgs: 2, params: []param{anArray, anyValue}, eval: arrayContains},
+		{name: "States.ArrayRange", minArgs: 3, maxArgs: 3, params: []param{aNumber}, eval: arrayRange},
+		{name: "States.ArrayGetItem", minArgs: 2, maxArgs: 2, params: []param{anArray, aNumber}, eval: arrayGetItem},
+		{name: "States.ArrayLength", minArgs: 1, maxArgs: 1, params: []param{anArray}, eval: arrayLength},
+		{name: "States.ArrayUnique", minArgs: 1, maxArgs: 1, params: []param{anArray}, eval: arrayUnique},
+		{name: "States.Base64Encode", minArgs: 1, maxArgs: 1, params: []param{aString}, eval: base64Encode},
+		{name: "States.Base64Decode", minArgs: 1, maxArgs: 1, params: []param{aString}, eval: base64Decode},
+		{name: "States.Hash", minArgs: 2, maxArgs: 2, params: []param{aString}, literals: hashLiterals, eval: hashFunc},
+		{name: "States.JsonMerge", minArgs: 3, maxArgs: 3, params: []param{anObject, anObject, aBoolean}, literals: mergeLiterals, eval: jsonMerge},
+		{name: "States.MathRandom", minArgs: 2, maxArgs: 3, params: []param{aNumber}, eval: mathRandom},
+		{name: "States.MathAdd", minArgs: 2, maxArgs: 2, params: []param{aNumber}, eval: mathAdd},
+		{name: "States.StringSplit", minArgs: 2, maxArgs: 2, params: []param{aString}, eval: stringSplit},
 		{name: "States.UUID", minArgs: 0, maxArgs: 0, eval: uuid},
 	} {
 		functions[f.name] = f
@@ -368,6 +412,15 @@ var hashes = map[string]func() hash.Hash{
 	"SHA-512": sha512.New,
 }
 
+func hashLiterals(args []*arg) string {
+	if a := args[1]; a != nil {
+		if _, ok := hashes[a.val.(string)]; !ok {
+			return fmt.Sprintf("the algorithm %q is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512", a.val)
+		}
+	}
+	return ""
+}
+
 // hashFunc hashes the UTF-8 bytes of a string and returns lowercase hex.
 func hashFunc(_ *Env, c *Call, args []any) (any, error) {
 	s, err := c.stringArg(args, 0, "data")
@@ -388,6 +441,13 @@ func hashFunc(_ *Env, c *Call, args []any) (any, error) {
 	h := newHash()
 	h.Write([]byte(s))
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func mergeLiterals(args []*arg) string {
+	if a := args[2]; a != nil && a.val == true {
+		return "deep merging is not supported; the third argument must be false"
+	}
+	return ""
 }
 
 // jsonMerge is a shallow merge: the members of the second object replace or

@@ -135,6 +135,21 @@ func (p *parser) call(depth int) (*Call, error) {
 	if len(c.args) < f.minArgs || (f.maxArgs >= 0 && len(c.args) > f.maxArgs) {
 		return nil, &SyntaxError{Text: p.s, Offset: start, Msg: fmt.Sprintf("%s takes %s, got %d", name, f.arity(), len(c.args))}
 	}
+	lits := make([]*arg, len(c.args))
+	for i := range c.args {
+		if c.args[i].kind != argLiteral {
+			continue
+		}
+		if msg := f.checkLiteral(i, c.args[i].val); msg != "" {
+			return nil, &SyntaxError{Text: p.s, Offset: start, Msg: msg}
+		}
+		lits[i] = &c.args[i]
+	}
+	if f.literals != nil {
+		if msg := f.literals(lits); msg != "" {
+			return nil, &SyntaxError{Text: p.s, Offset: start, Msg: fmt.Sprintf("%s: %s", name, msg)}
+		}
+	}
 	return c, nil
 }
 
