@@ -26,3 +26,32 @@ func logFailures(t *testing.T, r *Report) {
 		t.Logf("%s: %s", d.Name, d.Reason)
 	}
 }
+
+// deviationsFile is docs/deviations.md in this repository.
+func deviationsFile() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "docs", "deviations.md")
+}
+
+// checkDeviations fails the test unless the failing cases are exactly the
+// ones docs/deviations.md lists in section: a failure must be explained,
+// and an explanation for a case that passes is stale.
+func checkDeviations(t *testing.T, section string, failures []string) {
+	t.Helper()
+	known, err := KnownDeviations(deviationsFile(), section)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := map[string]bool{}
+	for _, f := range failures {
+		failed[f] = true
+		if !known[f] {
+			t.Errorf("%s fails and is not listed in docs/deviations.md (section %s)", f, section)
+		}
+	}
+	for k := range known {
+		if !failed[k] {
+			t.Errorf("%s is listed in docs/deviations.md (section %s) but passes; remove it", k, section)
+		}
+	}
+}

@@ -290,8 +290,8 @@ func (x *Execution) childSucceeded(c *thread, out any) {
 	g.running--
 	g.finished++
 	if g.isMap && !g.distributed {
-		x.emit(g.owner, "MapIterationSucceeded", "mapIterationSucceededEventDetails", value.ObjectOf("index", float64(c.index), "name", g.st.Name))
 		g.owner.last = c.last
+		x.emit(g.owner, "MapIterationSucceeded", "mapIterationSucceededEventDetails", value.ObjectOf("index", float64(c.index), "name", g.st.Name))
 	}
 	if g.isMap {
 		x.fillMap(g)
@@ -333,10 +333,10 @@ func (x *Execution) childFailed(c *thread, f *asl.Failure) {
 	}
 	g.failed = true
 	x.cancelGroup(g)
+	th.last = c.last
 	if g.isMap {
 		x.emit(th, "MapIterationFailed", "mapIterationFailedEventDetails", value.ObjectOf("index", float64(c.index), "name", g.st.Name))
 	}
-	th.last = c.last
 	th.child = nil
 	// A retried Parallel or Map starts again without a Failed event; AWS
 	// records MapStateFailed/ParallelStateFailed only when the state gives up.
