@@ -54,8 +54,13 @@ func (l Limits) withDefaults() Limits {
 // Options configures an execution.
 type Options struct {
 	Limits Limits
-	// Rand drives retry jitter, States.MathRandom and States.UUID; nil uses
-	// a randomly seeded source.
+	// Seed seeds the execution's random source, which drives retry jitter,
+	// task tokens, States.MathRandom, States.UUID and their JSONata
+	// counterparts. Given the same definition, input, seed and signals, an
+	// execution decides the same events: the durable engine rebuilds an
+	// execution after a restart by replaying its signals.
+	Seed uint64
+	// Rand, when set, is used instead of a source seeded from Seed.
 	Rand *rand.Rand
 }
 
@@ -237,7 +242,7 @@ func Start(def *asl.Definition, info Info, input any, opts Options) (*Execution,
 		timers: map[string]timerTarget{},
 	}
 	if x.rnd == nil {
-		x.rnd = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+		x.rnd = rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
 	}
 	d := value.NewObject(3)
 	payloadDetails(d, "input", input)

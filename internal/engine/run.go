@@ -62,7 +62,11 @@ func Run(ctx context.Context, def *asl.Definition, input any, opts RunOptions) (
 	if maxSteps == 0 {
 		maxSteps = 10_000_000
 	}
-	x, step := Start(def, opts.Info, input, Options{Limits: opts.Limits, Rand: opts.Rand})
+	rnd := opts.Rand
+	if rnd == nil {
+		rnd = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
+	x, step := Start(def, opts.Info, input, Options{Limits: opts.Limits, Rand: rnd})
 	res := &Result{}
 	res.Events = append(res.Events, step.Events...)
 	now := opts.Info.StartTime

@@ -237,3 +237,49 @@ func TestSignalsAfterEndAreIgnored(t *testing.T) {
 		t.Fatalf("a duplicate result produced events: %v", s.Events)
 	}
 }
+
+// TestReplayIsDeterministic checks the property the durable engine relies
+// on: the same definition, input, seed and signals give the same events.
+func TestReplayIsDeterministic(t *testing.T) {
+	t.Parallel()
+	def := mustParse(t, `{"StartAt":"P","States":{
+		"P":{"Type":"Pass","Parameters":{"id.$":"States.UUID()","r.$":"States.MathRandom(1, 1000)"},"Next":"T"},
+		"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"t.$":"$$.Task.Token"},
+		     "Retry":[{"ErrorEquals":["X"],"JitterStrategy":"FULL","IntervalSeconds":100}],"End":true}}}`)
+	drive := func() []Event {
+		x, step := Start(def, testInfo(), value.NewObject(0), Options{Seed: 42})
+		events := step.Events
+		now := testStart
+		for round := 0; !x.Done(); round++ {
+			var sig Signal
+			for _, c := range step.Commands {
+				switch c := c.(type) {
+				case RunTask:
+					if round == 0 {
+						sig = TaskFailed{ID: c.ID, Error: "X"}
+					} else {
+						sig = TaskSucceeded{ID: c.ID, Output: c.Input}
+					}
+				case StartTimer:
+					now = c.At
+					sig = TimerFired{ID: c.ID}
+				}
+			}
+			if sig == nil {
+				t.Fatal("execution stuck")
+			}
+			step = x.Signal(sig, now)
+			events = append(events, step.Events...)
+		}
+		return events
+	}
+	a, b := drive(), drive()
+	if len(a) != len(b) {
+		t.Fatalf("%d events, then %d", len(a), len(b))
+	}
+	for i := range a {
+		if a[i].Type != b[i].Type || !a[i].Timestamp.Equal(b[i].Timestamp) || value.EncodeString(a[i].Details) != value.EncodeString(b[i].Details) {
+			t.Fatalf("event %d differs:\n%s %s\n%s %s", i, a[i].Type, value.EncodeString(a[i].Details), b[i].Type, value.EncodeString(b[i].Details))
+		}
+	}
+}
