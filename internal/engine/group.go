@@ -371,7 +371,7 @@ func (x *Execution) cancelGroup(g *group) {
 		c.done = true
 		x.cancelTimers(c)
 		if c.taskID != "" {
-			delete(x.tasks, c.taskID)
+			x.forgetTask(c.taskID)
 			x.step.Commands = append(x.step.Commands, CancelTask{ID: c.taskID})
 		}
 		if c.child != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -158,6 +159,7 @@ type Execution struct {
 	root     *thread
 	runnable []*thread
 	tasks    map[string]*thread
+	taskCmds map[string]RunTask
 	timers   map[string]timerTarget
 	seq      int
 	step     Step
@@ -176,6 +178,7 @@ const (
 type timerTarget struct {
 	kind timerKind
 	th   *thread
+	at   time.Time
 }
 
 // thread is a line of control through a branch: the top level, a Parallel
@@ -231,15 +234,16 @@ type group struct {
 // every line of control waits for a task or a timer, or the execution ends.
 func Start(def *asl.Definition, info Info, input any, opts Options) (*Execution, Step) {
 	x := &Execution{
-		def:    def,
-		info:   info,
-		input:  input,
-		limits: opts.Limits.withDefaults(),
-		rnd:    opts.Rand,
-		Status: StatusRunning,
-		now:    info.StartTime,
-		tasks:  map[string]*thread{},
-		timers: map[string]timerTarget{},
+		def:      def,
+		info:     info,
+		input:    input,
+		limits:   opts.Limits.withDefaults(),
+		rnd:      opts.Rand,
+		Status:   StatusRunning,
+		now:      info.StartTime,
+		tasks:    map[string]*thread{},
+		taskCmds: map[string]RunTask{},
+		timers:   map[string]timerTarget{},
 	}
 	if x.rnd == nil {
 		x.rnd = rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
@@ -271,12 +275,12 @@ func (x *Execution) Signal(sig Signal, now time.Time) Step {
 	switch s := sig.(type) {
 	case TaskSucceeded:
 		if th, ok := x.tasks[s.ID]; ok {
-			delete(x.tasks, s.ID)
+			x.forgetTask(s.ID)
 			x.taskSucceeded(th, s.Output)
 		}
 	case TaskFailed:
 		if th, ok := x.tasks[s.ID]; ok {
-			delete(x.tasks, s.ID)
+			x.forgetTask(s.ID)
 			x.taskFailed(th, &asl.Failure{Name: s.Error, Cause: s.Cause}, "TaskFailed")
 		}
 	case TaskHeartbeat:
@@ -293,6 +297,23 @@ func (x *Execution) Signal(sig Signal, now time.Time) Step {
 	}
 	x.drain()
 	return x.takeStep()
+}
+
+// Outstanding returns the tasks the execution waits for and its armed
+// timers, in ID order. A driver that rebuilt an execution by replaying its
+// signals re-dispatches these tasks and re-arms these timers.
+func (x *Execution) Outstanding() ([]RunTask, []StartTimer) {
+	tasks := make([]RunTask, 0, len(x.tasks))
+	for id := range x.tasks {
+		tasks = append(tasks, x.taskCmds[id])
+	}
+	timers := make([]StartTimer, 0, len(x.timers))
+	for id, t := range x.timers {
+		timers = append(timers, StartTimer{ID: id, At: t.at})
+	}
+	sort.Slice(tasks, func(i, j int) bool { return tasks[i].ID < tasks[j].ID })
+	sort.Slice(timers, func(i, j int) bool { return timers[i].ID < timers[j].ID })
+	return tasks, timers
 }
 
 // Done reports whether the execution has ended.
@@ -355,6 +376,7 @@ func (x *Execution) emitRaw(prev int64, typ, key string, d *value.Object) int64 
 }
 
 func (x *Execution) startTimer(id string, at time.Time, t timerTarget) {
+	t.at = at
 	x.timers[id] = t
 	x.step.Commands = append(x.step.Commands, StartTimer{ID: id, At: at})
 	if t.th != nil {
@@ -995,7 +1017,7 @@ func (x *Execution) timerFired(id string, t timerTarget) {
 		if _, waiting := x.tasks[th.taskID]; !waiting {
 			return
 		}
-		delete(x.tasks, th.taskID)
+		x.forgetTask(th.taskID)
 		x.step.Commands = append(x.step.Commands, CancelTask{ID: th.taskID})
 		name := asl.ErrTimeout
 		if t.kind == timerHeartbeat {
@@ -1054,6 +1076,7 @@ func (x *Execution) cancelAll() {
 		x.step.Commands = append(x.step.Commands, CancelTimer{ID: id})
 	}
 	clear(x.tasks)
+	clear(x.taskCmds)
 	clear(x.timers)
 	x.runnable = x.runnable[:0]
 }
@@ -1089,4 +1112,9 @@ func resourceParts(resource string) (typ, name string) {
 		return parts[2], resource
 	}
 	return "", resource
+}
+
+func (x *Execution) forgetTask(id string) {
+	delete(x.tasks, id)
+	delete(x.taskCmds, id)
 }

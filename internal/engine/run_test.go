@@ -283,3 +283,23 @@ func TestReplayIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestSignalCodecRoundTrip(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 4, 5, 6, 7, 123456789, time.UTC)
+	for _, sig := range []Signal{
+		TaskSucceeded{ID: "task-1", Output: value.MustDecode(`{"a":[1,"x"]}`)},
+		TaskFailed{ID: "task-2", Error: "E", Cause: "C"},
+		TaskHeartbeat{ID: "task-3"},
+		TimerFired{ID: "wait-4"},
+		Stop{Error: "E", Cause: "stopped"},
+	} {
+		got, gotAt, err := DecodeSignal(EncodeSignal(sig, at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !gotAt.Equal(at) || value.EncodeString(EncodeSignal(got, gotAt)) != value.EncodeString(EncodeSignal(sig, at)) {
+			t.Fatalf("round trip of %#v gave %#v at %v", sig, got, gotAt)
+		}
+	}
+}

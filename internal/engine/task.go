@@ -45,8 +45,8 @@ func (te taskEvents) details(resource string) *value.Object {
 func (x *Execution) prepareTask(th *thread) {
 	th.taskAttempt++
 	th.taskToken = ""
-	if strings.HasSuffix(th.st.Resource, ".waitForTaskToken") {
-		th.taskToken = x.newUUID()
+	if strings.HasSuffix(th.st.Resource, ".waitForTaskToken") || eventsFor(th.st.Resource).prefix == "Activity" {
+		th.taskToken = x.newToken()
 	}
 }
 
@@ -101,7 +101,7 @@ func (x *Execution) dispatchTask(th *thread, input any) error {
 	id := x.nextID("task-")
 	th.taskID = id
 	x.tasks[id] = th
-	x.step.Commands = append(x.step.Commands, RunTask{
+	cmd := RunTask{
 		ID:               id,
 		Resource:         st.Resource,
 		Input:            input,
@@ -112,7 +112,9 @@ func (x *Execution) dispatchTask(th *thread, input any) error {
 		HeartbeatSeconds: heartbeat,
 		TaskToken:        th.taskToken,
 		Credentials:      creds,
-	})
+	}
+	x.taskCmds[id] = cmd
+	x.step.Commands = append(x.step.Commands, cmd)
 	if timeout > 0 {
 		x.startTimer(x.nextID("timeout-"), x.now.Add(time.Duration(timeout)*time.Second), timerTarget{kind: timerTaskTimeout, th: th})
 	}
@@ -200,4 +202,15 @@ func (x *Execution) taskFailed(th *thread, f *asl.Failure, kind string) {
 	if th.needsEnter {
 		x.runnable = append(x.runnable, th)
 	}
+}
+
+// newToken returns a task token: long and random enough to be unguessable,
+// drawn from the execution's seeded source so that replays agree.
+func (x *Execution) newToken() string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	b := make([]byte, 96)
+	for i := range b {
+		b[i] = alphabet[x.rnd.IntN(len(alphabet))]
+	}
+	return "AQB" + string(b)
 }
