@@ -231,7 +231,11 @@ func arrayPartition(_ *Env, c *Call, args []any) (any, error) {
 	if size <= 0 {
 		return nil, c.fail("the chunk size must be a positive integer, got %d", size)
 	}
-	out := make([]any, 0, (int64(len(arr))+size-1)/size)
+	chunks := 0
+	if len(arr) > 0 {
+		chunks = int((int64(len(arr))-1)/size + 1)
+	}
+	out := make([]any, 0, chunks)
 	for i := 0; i < len(arr); {
 		j := i + int(min(size, int64(len(arr)-i)))
 		out = append(out, arr[i:j:j])
@@ -254,7 +258,8 @@ func arrayContains(_ *Env, c *Call, args []any) (any, error) {
 }
 
 // arrayRange counts from the first argument to the second, inclusive, in
-// steps of the third, which may be negative but not zero.
+// steps of the third, which may be negative but not zero. The arguments are
+// rounded and must fit in 32 bits, as Java ints.
 func arrayRange(_ *Env, c *Call, args []any) (any, error) {
 	var n [3]int64
 	for i, what := range []string{"start", "end", "step"} {
@@ -262,22 +267,25 @@ func arrayRange(_ *Env, c *Call, args []any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		if v < math.MinInt32 || v > math.MaxInt32 {
+			return nil, c.fail("the %s (%d) is outside the 32-bit integer range", what, v)
+		}
 		n[i] = v
 	}
 	start, end, step := n[0], n[1], n[2]
 	if step == 0 {
 		return nil, c.fail("the step must not be zero")
 	}
-	count := math.Floor((float64(end)-float64(start))/float64(step)) + 1
-	if count <= 0 {
+	if step > 0 && end < start || step < 0 && end > start {
 		return []any{}, nil
 	}
+	count := (end-start)/step + 1
 	if count > maxRangeItems {
-		return nil, c.fail("the range would have %.0f items; at most %d are allowed", count, maxRangeItems)
+		return nil, c.fail("the range would have %d items; at most %d are allowed", count, maxRangeItems)
 	}
-	out := make([]any, 0, int(count))
-	for v := start; (step > 0 && v <= end) || (step < 0 && v >= end); v += step {
-		out = append(out, float64(v))
+	out := make([]any, count)
+	for i := range out {
+		out[i] = float64(start + int64(i)*step)
 	}
 	return out, nil
 }

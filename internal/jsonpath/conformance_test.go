@@ -1,9 +1,11 @@
 package jsonpath
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/batonrun/baton/internal/value"
@@ -19,21 +21,40 @@ type recordedCase struct {
 	expected   *value.Object
 }
 
+var (
+	casesOnce sync.Once
+	cases     []recordedCase
+	casesErr  error
+)
+
+// loadCases reads the recorded cases once for all tests; it skips the test
+// when the shared folder is absent.
 func loadCases(t *testing.T) []recordedCase {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(casesDir, "*.json"))
-	if err != nil || len(files) == 0 {
+	casesOnce.Do(func() { cases, casesErr = readCases() })
+	if casesErr != nil {
+		t.Fatal(casesErr)
+	}
+	if len(cases) == 0 {
 		t.Skipf("no recorded cases in %s (the shared conformance folder is not checked out beside the project)", casesDir)
+	}
+	return cases
+}
+
+func readCases() ([]recordedCase, error) {
+	files, err := filepath.Glob(filepath.Join(casesDir, "*.json"))
+	if err != nil {
+		return nil, err
 	}
 	var out []recordedCase
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		v, err := value.Decode(data)
 		if err != nil {
-			t.Fatalf("%s: %v", f, err)
+			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		o := v.(*value.Object)
 		def, _ := o.Get("definition")
@@ -46,7 +67,7 @@ func loadCases(t *testing.T) []recordedCase {
 			expected:   exp.(*value.Object),
 		})
 	}
-	return out
+	return out, nil
 }
 
 // pathFields are the ASL fields whose value is a path.

@@ -16,9 +16,11 @@ const jsonProvider = "com.jayway.jsonpath.spi.json.JacksonJsonProvider"
 // Get evaluates the path against root, as Jayway does with its default
 // options. A definite path returns the value it selects, or an *Error
 // wrapping ErrNotFound when it selects nothing. An indefinite path returns a
-// []any of every match, in document order, possibly empty; missing members
-// along the way are skipped. Other failures (a filter applied to a number,
-// sum() of no numbers) are *Error values that do not wrap ErrNotFound.
+// []any of every match, in document order, possibly empty: what is missing
+// after a wildcard, deep scan, slice, union or filter is skipped, while a
+// member missing before one ($.missing[*]) is an error as in a definite
+// path. Other failures (a filter applied to a number, sum() of no numbers)
+// are *Error values that do not wrap ErrNotFound.
 //
 // The result shares structure with root; callers must not modify it. Get on
 // a path of names and single indexes does not allocate unless it fails.

@@ -90,11 +90,6 @@ func (c *compiler) nextSignificant(i int) int {
 	return -1
 }
 
-func (c *compiler) nextSignificantIs(i int, ch byte) bool {
-	j := c.nextSignificant(i)
-	return j >= 0 && c.s[j] == ch
-}
-
 func (c *compiler) readTokens() error {
 	for {
 		var err error

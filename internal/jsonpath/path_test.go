@@ -238,6 +238,8 @@ func TestGetDefinite(t *testing.T) {
 		{"$.a.b.x", "", "but found 'java.util.ArrayList'"},
 		{"$.a[0]", "", "Filter: [0] can only be applied to arrays. Current context is: {b=[1, {c=null}, 3], s=str, n=null}"},
 		{"$.a.n[0]", "", "The path $['a']['n'] is null"},
+		{"$.a.s[0:1]", "", "Filter: [0:1] can only be applied to arrays. Current context is: str"},
+		{"$.a.s[*]", `[]`, ""},
 		{`$["missing"]`, "", `No results for path: $["missing"]`},
 		{"$['a','zz']", `{"a":{"b":[1,{"c":null},3],"s":"str","n":null}}`, ""},
 		{"$['y','zz']", `{}`, ""},
@@ -268,7 +270,7 @@ func TestGetIndefinite(t *testing.T) {
 		{"$.arr[-1,0]", `[5,1]`, ""},
 		{"$.*.id", `[]`, ""},
 		{"$.objs[*]['id','x']", `[{"id":1},{"x":2},{"id":3}]`, ""}, // names at the end merge
-		{"$.objs[*]['id','x'].length()", `[null,null,null]`, ""}, // before a function they are iterated
+		{"$.objs[*]['id','x'].length()", `[null,null,null]`, ""},   // before a function they are iterated
 		{"$..[0]", `[1,{"id":1},2]`, ""},
 		{"$.objs[*].length()", `[1,1,2]`, ""},
 		{"$.arr.sum()", `15`, ""},
