@@ -9,6 +9,6 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newValidateCommand(), newRunCommand())
+	root.AddCommand(newServeCommand(), newValidateCommand(), newRunCommand())
 	return root
 }

@@ -60,6 +60,7 @@ func TestJSONataSuite(t *testing.T) {
 	}
 	rate := float64(rep.Passed) / float64(rep.Total)
 	t.Logf("JSONata suite: %d/%d passed (%.2f%%)", rep.Passed, rep.Total, 100*rate)
+	checkDeviations(t, "jsonata", rep.Failures)
 	if rate < 0.98 {
 		t.Errorf("pass rate %.2f%% is below 98%%", 100*rate)
 	}

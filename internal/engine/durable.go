@@ -747,3 +747,12 @@ func (h *timerItems) Pop() any {
 	*h = old[:len(old)-1]
 	return t
 }
+
+// NextTimer returns when the earliest armed timer fires. Tests and virtual
+// time drivers use it to move a virtual clock straight to the next moment
+// anything happens.
+func (e *Engine) NextTimer() (time.Time, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.timers.peek()
+}

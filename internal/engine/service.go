@@ -515,12 +515,12 @@ func (s *Service) StartExecution(ctx context.Context, in *StartExecutionInput) (
 	if err != nil {
 		return nil, err
 	}
-	if sm.Type == "EXPRESS" {
-		return nil, apiErr("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine; EXPRESS executions are started with StartSyncExecution")
-	}
 	input, err := s.checkInput(in.Input)
 	if err != nil {
 		return nil, err
+	}
+	if sm.Type == "EXPRESS" {
+		return s.startExpress(sm, in.Name, input, in.TraceHeader)
 	}
 	name := in.Name
 	if name == "" {

@@ -265,7 +265,7 @@ func callNative(f *Function, args []any) (any, error) {
 		if e, ok := err.(*Error); ok {
 			return nil, e
 		}
-		return nil, &Error{Code: "D3137", Message: err.Error(), Token: f.name}
+		return nil, &Error{Code: "D3137", Message: err.Error(), Token: f.name, cause: err}
 	}
 	return r, nil
 }

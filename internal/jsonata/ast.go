@@ -114,6 +114,8 @@ type node struct {
 	seekingParent []*slot
 
 	regex *jsRegex
+	fn    *Function // a regex literal's value, shared by all evaluations
+	ctor  *group    // an object constructor's pairs
 
 	// constant is set on nodes whose value depends on neither the context
 	// nor variables (literals and operators over them).

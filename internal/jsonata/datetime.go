@@ -98,7 +98,7 @@ func analyseDateTimePicture(picture string) ([]*dtPart, error) {
 				if hasDash {
 					def.widthMax = parseWidth(maxS)
 				}
-				presMod = marker[1:comma]
+				presMod = marker[min(1, comma):max(1, comma)] // String.substring swaps reversed bounds
 			} else if len(marker) > 0 {
 				presMod = marker[1:]
 			}
@@ -389,6 +389,11 @@ func formatComponent(t time.Time, part *dtPart, offsetHours, offsetMinutes int) 
 		}
 		return formatIntegerWith(float64(n), part.intFmt)
 	case c == 'f':
+		if part.intFmt == nil {
+			// A name presentation for fractional seconds; jsonata-js fails
+			// with a JavaScript TypeError.
+			return "", &Error{Code: "D3133", Value: string(c)}
+		}
 		return formatIntegerWith(float64(v.(int)), part.intFmt)
 	case c == 'Z' || c == 'z':
 		offset := offsetHours*100 + offsetMinutes
@@ -431,7 +436,8 @@ func formatComponent(t time.Time, part *dtPart, offsetHours, offsetMinutes int) 
 	case c == 'C' || c == 'E':
 		return v.(string), nil
 	}
-	return "", &Error{Code: "D3132", Value: string(c)}
+	// jsonata-js appends the undefined value of an unknown component.
+	return "undefined", nil
 }
 
 func twoDigits(n int) string {

@@ -7,8 +7,10 @@
 // string, []any, *value.Object). Internally the engine also has JSONata's
 // undefined, result sequences, tuple streams and function values; none of
 // these leaves the package except functions, which are returned as
-// *Function so that callers can detect them with IsFunction (Step Functions
-// rejects a function result).
+// *Function so that callers can detect them with IsFunction, or anywhere
+// inside a result with ContainsFunction (Step Functions rejects a function
+// result). An error returned by a function made with NewFunction stays
+// reachable through errors.As on the *Error that Evaluate returns.
 //
 // The package is pure: it imports only the standard library and package
 // value, does no I/O, keeps no global mutable state beyond bounded caches of

@@ -1,6 +1,9 @@
 package jsonata
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // Error is a JSONata compile or evaluation error. Code is jsonata-js's code
 // (S0xxx static, T0xxx/T1xxx/T2xxx type, D1xxx–D3xxx dynamic, U1001 for the
@@ -18,6 +21,7 @@ type Error struct {
 	exp    any
 	fnName string
 	hasTok bool
+	cause  error // the error a NewFunction function returned, if any
 }
 
 func (e *Error) Error() string {
@@ -26,6 +30,10 @@ func (e *Error) Error() string {
 	}
 	return e.Message
 }
+
+// Unwrap returns the error that a function defined with NewFunction
+// returned, so that errors.As and errors.Is see through to it.
+func (e *Error) Unwrap() error { return e.cause }
 
 // errorMessages holds jsonata-js's message templates. {{name}} inserts the
 // JSON text of a field, {{{name}}} its raw text.
@@ -183,22 +191,14 @@ func (e *Error) field(name string, raw bool) string {
 	case "functionName":
 		v = e.fnName
 	}
-	if raw {
-		if s, ok := v.(string); ok {
-			return s
-		}
-		if isUndef(v) {
-			return "undefined"
-		}
-	}
 	if isUndef(v) {
 		return "undefined"
 	}
-	if f, ok := v.(float64); ok {
-		if f != f || f > 1.7976931348623157e308 || f < -1.7976931348623157e308 {
-			return "null"
-		}
-		return string(appendCompact(nil, f))
+	if s, ok := v.(string); ok && raw {
+		return s
+	}
+	if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		return "null"
 	}
 	return stringify(v, "")
 }

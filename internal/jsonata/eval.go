@@ -73,6 +73,15 @@ func (ev *evaluator) enter() error {
 	return nil
 }
 
+// checkDeadline fails when the evaluation has run past its timeout; long
+// loops call it every few thousand iterations.
+func (ev *evaluator) checkDeadline() error {
+	if ev.timed && time.Now().After(ev.deadline) {
+		return errTimeout()
+	}
+	return nil
+}
+
 func (ev *evaluator) eval(n *node, input any, env *frame) (any, error) {
 	if err := ev.enter(); err != nil {
 		return nil, err
@@ -132,7 +141,7 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 	case kindArray:
 		return ev.evalArray(n, input, env)
 	case kindObject:
-		return ev.groupBy(&group{pairs: n.pairs, pos: n.pos}, input, env)
+		return ev.groupBy(n.ctor, input, env)
 	case kindName:
 		return lookupField(input, n.str), nil
 	case kindString, kindNumber, kindValue:
@@ -182,7 +191,7 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 		env.bind(n.lhs.str, v)
 		return v, nil
 	case kindRegex:
-		return &Function{kind: fnRegex, regex: n.regex, arity: 2}, nil
+		return n.fn, nil
 	case kindFunction:
 		return ev.evalFunction(n, input, env, nil)
 	case kindVariable:
@@ -202,10 +211,6 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 		return ev.evalApply(n, input, env)
 	case kindTransform:
 		return &Function{kind: fnTransform, node: n, env: env, arity: 1}, nil
-	case kindSort:
-		// A sort step that is not part of a path (e.g. inside a block).
-		items, _ := arrayItems(input)
-		return ev.sortValues(n, input, items, env)
 	}
 	return undefined, nil
 }
@@ -318,7 +323,12 @@ func (ev *evaluator) evalArray(n *node, input any, env *frame) (any, error) {
 			result = append(result, v)
 		} else if a, ok := arrayItems(v); ok {
 			result = slices.Grow(result, len(a))
-			for _, e := range a {
+			for i, e := range a {
+				if i&0xFFFF == 0xFFFF {
+					if err := ev.checkDeadline(); err != nil {
+						return nil, err
+					}
+				}
 				result = append(result, normalize(e))
 			}
 		} else {
@@ -923,7 +933,7 @@ func (ev *evaluator) evalBinary(n *node, input any, env *frame) (any, error) {
 			}
 		}
 	case opRange:
-		r, err = rangeSeq(lhs, rhs)
+		r, err = ev.rangeSeq(lhs, rhs)
 	case opIn:
 		r = includes(lhs, rhs)
 	}
@@ -1103,7 +1113,7 @@ func appendString(dst []byte, v any) ([]byte, error) {
 	return appendCompact(dst, v), nil
 }
 
-func rangeSeq(lhs, rhs any) (any, error) {
+func (ev *evaluator) rangeSeq(lhs, rhs any) (any, error) {
 	l, lok := lhs.(float64)
 	r, rok := rhs.(float64)
 	if !isUndef(lhs) && (!lok || l != math.Trunc(l) || math.IsInf(l, 0)) {
@@ -1121,6 +1131,11 @@ func rangeSeq(lhs, rhs any) (any, error) {
 	}
 	s := &sequence{items: make([]any, int(size))}
 	for i := range s.items {
+		if i&0xFFFF == 0xFFFF {
+			if err := ev.checkDeadline(); err != nil {
+				return nil, err
+			}
+		}
 		s.items[i] = l + float64(i)
 	}
 	return s, nil

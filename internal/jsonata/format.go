@@ -12,7 +12,7 @@ import (
 
 type numberFormatProps struct {
 	decimalSep, groupSep, exponentSep, minusSign, percent, perMille, zeroDigit, digit, patternSep rune
-	infinity, nan                                                                                string
+	infinity, nan                                                                                 string
 }
 
 type subPicture struct {
@@ -100,7 +100,7 @@ func fnFormatNumber(_ *evaluator, args []any, _ any, _ *frame) (any, error) {
 	return formatNumber(v, []rune(picture), &props)
 }
 
-func formatNumber(value float64, picture []rune, p *numberFormatProps) (any, error) {
+func formatNumber(num float64, picture []rune, p *numberFormatProps) (any, error) {
 	isDigit := func(r rune) bool { return r >= p.zeroDigit && r < p.zeroDigit+10 }
 	isActive := func(r rune) bool {
 		return isDigit(r) || r == p.decimalSep || r == p.exponentSep || r == p.groupSep || r == p.digit || r == p.patternSep
@@ -321,14 +321,14 @@ func formatNumber(value float64, picture []rune, p *numberFormatProps) (any, err
 		vars = append(vars, neg)
 	}
 	pic := vars[0]
-	if value < 0 {
+	if num < 0 {
 		pic = vars[1]
 	}
-	adjusted := value
+	adjusted := num
 	if runeIndex(pic.picture, p.percent) != -1 {
-		adjusted = value * 100
+		adjusted = num * 100
 	} else if runeIndex(pic.picture, p.perMille) != -1 {
-		adjusted = value * 1000
+		adjusted = num * 1000
 	}
 	mantissa := adjusted
 	exponent := 0
@@ -699,6 +699,11 @@ func decimalToLetters(v int, a rune) string {
 func formatIntegerWith(v float64, f *intFormat) (string, error) {
 	negative := v < 0
 	v = math.Abs(v)
+	if (f.primary == intRoman && v > 1e8) || (f.primary == intLetters && v > 1<<53) {
+		// jsonata-js overflows its stack or loses precision here; refuse
+		// rather than loop.
+		return "", &Error{Code: "D1001", Value: v}
+	}
 	var s string
 	switch f.primary {
 	case intLetters:

@@ -2,6 +2,8 @@ package jsonata
 
 import (
 	"errors"
+
+	"github.com/batonrun/baton/internal/value"
 )
 
 type fnKind uint8
@@ -79,8 +81,8 @@ var ErrUndefined = errors.New("jsonata: undefined result")
 // omitted; an undefined argument followed by a defined one is passed as nil.
 // fn returns a value of the value model, or ErrUndefined for an undefined
 // result; any other error aborts the evaluation and is returned by Evaluate
-// (an *Error is returned as is, other errors are wrapped in an *Error with
-// code D3137 whose Message is the error's text).
+// (an *Error as is, another error wrapped in an *Error with code D3137 whose
+// Message is the error's text and whose Unwrap returns it).
 func NewFunction(name, signature string, fn func(args []any) (any, error)) (*Function, error) {
 	f := &Function{kind: fnNative, name: name, native: fn}
 	if signature != "" {
@@ -128,4 +130,26 @@ func arityOf(f *Function) int {
 		return 2
 	}
 	return f.arity
+}
+
+// ContainsFunction reports whether v, a result of Evaluate, is a function
+// or holds one at any depth inside its arrays and objects.
+func ContainsFunction(v any) bool {
+	switch t := v.(type) {
+	case *Function:
+		return true
+	case []any:
+		for _, e := range t {
+			if ContainsFunction(e) {
+				return true
+			}
+		}
+	case *value.Object:
+		for _, m := range t.Members() {
+			if ContainsFunction(m.Value) {
+				return true
+			}
+		}
+	}
+	return false
 }

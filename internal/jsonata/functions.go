@@ -12,6 +12,10 @@ import (
 	"github.com/batonrun/baton/internal/value"
 )
 
+// maxStringLength is the longest string a function will build, about
+// JavaScript's limit; longer ones fail rather than exhaust memory.
+const maxStringLength = 1 << 29
+
 // builtins are the standard library functions, by name without the $.
 var builtins map[string]*Function
 
@@ -98,6 +102,7 @@ func arg(args []any, i int) any {
 	return undefined
 }
 
+// numbers returns the items of an array argument, nil for undefined.
 func numbers(v any) []any {
 	items, _ := arrayItems(v)
 	return items
@@ -373,6 +378,9 @@ func fnPad(_ *evaluator, args []any, _ any, _ *frame) (any, error) {
 	if padLen <= 0 {
 		return s, nil
 	}
+	if padLen > maxStringLength {
+		return nil, &Error{Code: "D1001", Value: wf}
+	}
 	padding := strings.Repeat(char, padLen)
 	if utf8.RuneCountInString(char) > 1 {
 		padding = substringRunes(padding, 0, float64(padLen))
@@ -411,7 +419,7 @@ func (ev *evaluator) newMatchIter(matcher *Function, s string, env *frame) *matc
 	it := &matchIter{ev: ev, env: env, subject: s, first: true}
 	if matcher.kind == fnRegex {
 		it.re = matcher.regex
-		it.found, _ = matcher.regex.findAll(s, -1)
+		it.found = matcher.regex.findAll(s)
 	} else {
 		it.fn = matcher
 	}
@@ -493,16 +501,11 @@ func (it *matchIter) next() (*match, error) {
 	} else {
 		m.end = m.start + len(m.text)
 	}
-	for _, g := range numbersOrAny(gv) {
+	for _, g := range numbers(gv) {
 		s, _ := g.(string)
 		m.groups = append(m.groups, s)
 	}
 	return m, nil
-}
-
-func numbersOrAny(v any) []any {
-	items, _ := arrayItems(v)
-	return items
 }
 
 // utf16Len returns the length of s in UTF-16 code units.
@@ -540,11 +543,6 @@ func byteOffset(s string, u int) int {
 	return len(s)
 }
 
-func matcherArg(v any) (*Function, bool) {
-	f, ok := v.(*Function)
-	return f, ok
-}
-
 func fnContains(ev *evaluator, args []any, _ any, env *frame) (any, error) {
 	s, ok := arg(args, 0).(string)
 	tok := arg(args, 1)
@@ -554,7 +552,7 @@ func fnContains(ev *evaluator, args []any, _ any, env *frame) (any, error) {
 	if t, ok := tok.(string); ok {
 		return strings.Contains(s, t), nil
 	}
-	f, _ := matcherArg(tok)
+	f := tok.(*Function)
 	if f.kind == fnRegex {
 		return f.regex.re.MatchString(s), nil
 	}
@@ -563,6 +561,15 @@ func fnContains(ev *evaluator, args []any, _ any, env *frame) (any, error) {
 		return nil, err
 	}
 	return m != nil, nil
+}
+
+// matcherOf returns a pattern argument that is not a string as the matcher
+// function it must be; jsonata-js fails with a JavaScript TypeError here.
+func matcherOf(v any) (*Function, error) {
+	if f, ok := v.(*Function); ok {
+		return f, nil
+	}
+	return nil, &Error{Code: "T1006"}
 }
 
 func limitArg(v any, code string, index int) (int, bool, error) {
@@ -589,8 +596,7 @@ func fnMatch(ev *evaluator, args []any, _ any, env *frame) (any, error) {
 	if hasLimit && limit == 0 {
 		return result, nil
 	}
-	f, _ := matcherArg(arg(args, 1))
-	it := ev.newMatchIter(f, s, env)
+	it := ev.newMatchIter(arg(args, 1).(*Function), s, env)
 	m, err := it.next()
 	for err == nil && m != nil && (!hasLimit || len(result.items) < limit) {
 		o := value.NewObject(3)
@@ -693,7 +699,10 @@ func fnReplace(ev *evaluator, args []any, _ any, env *frame) (any, error) {
 		}
 		return strings.Replace(s, p, rs, limit), nil
 	}
-	f, _ := matcherArg(pattern)
+	f, err := matcherOf(pattern)
+	if err != nil {
+		return nil, err
+	}
 	it := ev.newMatchIter(f, s, env)
 	m, err := it.next()
 	if err != nil {
@@ -773,7 +782,10 @@ func fnSplit(ev *evaluator, args []any, _ any, env *frame) (any, error) {
 		}
 		return result, nil
 	}
-	f, _ := matcherArg(arg(args, 1))
+	f, err := matcherOf(arg(args, 1))
+	if err != nil {
+		return nil, err
+	}
 	it := ev.newMatchIter(f, s, env)
 	m, err := it.next()
 	if err != nil {
@@ -1133,7 +1145,10 @@ func fnSift(ev *evaluator, args []any, _ any, env *frame) (any, error) {
 	if !ok {
 		return undefined, nil
 	}
-	f, _ := arg(args, 1).(*Function)
+	f, ok := arg(args, 1).(*Function)
+	if !ok {
+		return nil, &Error{Code: "T1006"}
+	}
 	result := value.NewObject(0)
 	for _, m := range o.Members() {
 		r, err := ev.callHOF(f, env, m.Value, m.Key, o)
@@ -1621,7 +1636,7 @@ func (ev *evaluator) applyRegex(f *Function, args []any) (any, error) {
 	if fi, ok := arg(args, 1).(float64); ok {
 		from = byteOffset(s, int(fi))
 	}
-	found, _ := f.regex.findAll(s, -1)
+	found := f.regex.findAll(s)
 	for i, m := range found {
 		if m.start >= from {
 			return matchObject(s, f.regex, found, i), nil

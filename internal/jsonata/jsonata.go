@@ -117,7 +117,9 @@ func export(r any) (any, bool, error) {
 		if len(t.items) == 0 && !t.keepSingleton {
 			return nil, false, nil
 		}
-		return normalize(t), true, nil
+		return undefinedToNull(normalize(t).([]any)), true, nil
+	case []any:
+		return undefinedToNull(t), true, nil
 	case tupleStream:
 		s := make([]any, len(t))
 		for i, tp := range t {
@@ -126,4 +128,21 @@ func export(r any) (any, bool, error) {
 		return s, true, nil
 	}
 	return r, true, nil
+}
+
+// undefinedToNull replaces undefined items of a result array by null, as
+// JSON.stringify does, so that the sentinel never leaves the package.
+func undefinedToNull(a []any) []any {
+	for i, e := range a {
+		if isUndef(e) {
+			c := append([]any(nil), a...)
+			for j := i; j < len(c); j++ {
+				if isUndef(c[j]) {
+					c[j] = nil
+				}
+			}
+			return c
+		}
+	}
+	return a
 }

@@ -90,6 +90,8 @@ func evaluate(src string, input any) (any, bool, error) {
 	return e.Evaluate(input, nil)
 }
 
+var errFailed = errors.New("it failed")
+
 func TestEvaluateAPI(t *testing.T) {
 	t.Parallel()
 	input := value.MustDecode(`{"a": [1, 2, 3], "s": "x"}`)
@@ -106,7 +108,7 @@ func TestEvaluateAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	failing, err := NewFunction("fail", "", func(args []any) (any, error) {
-		return nil, errors.New("it failed")
+		return nil, errFailed
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -170,13 +172,16 @@ func TestEvaluateAPI(t *testing.T) {
 				if tc.wantMsg != "" && je.Error() != tc.wantMsg {
 					t.Errorf("got message %q, want %q", je.Error(), tc.wantMsg)
 				}
+				if tc.wantMsg == errFailed.Error() && !errors.Is(err, errFailed) {
+					t.Errorf("error %v does not wrap the function's error", err)
+				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
 			if tc.wantFuncs {
-				if !defined || !containsFunction(r) {
+				if !defined || !ContainsFunction(r) {
 					t.Fatalf("got %v, want a function", r)
 				}
 				return
@@ -192,26 +197,6 @@ func TestEvaluateAPI(t *testing.T) {
 			}
 		})
 	}
-}
-
-func containsFunction(v any) bool {
-	switch t := v.(type) {
-	case *Function:
-		return IsFunction(t)
-	case *value.Object:
-		for _, m := range t.Members() {
-			if containsFunction(m.Value) {
-				return true
-			}
-		}
-	case []any:
-		for _, e := range t {
-			if containsFunction(e) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // TestConcurrentEvaluate evaluates one expression from many goroutines;

@@ -6,9 +6,10 @@ import "strconv"
 // jsonata-js's, followed by the same post-parse stage that flattens paths
 // and resolves parent (%) references.
 type parser struct {
-	lex lexer
-	tok token
-	id  string // the current token's symbol id
+	lex   lexer
+	tok   token
+	id    string // the current token's symbol id
+	depth int    // nesting of expression calls
 
 	ancestorLabel int
 	ancestry      []*node
@@ -31,12 +32,14 @@ func parse(src string) (*node, error) {
 		return nil, err
 	}
 	if n.kind == kindParent || n.seekingParent != nil {
-		return nil, &Error{Code: "S0217", Position: n.pos, Token: kindName2(n.kind)}
+		return nil, &Error{Code: "S0217", Position: n.pos, Token: kindLabel(n.kind)}
 	}
 	return n, nil
 }
 
-func kindName2(k nodeKind) string {
+// kindLabel names a node kind in S0217 errors, as jsonata-js names node
+// types.
+func kindLabel(k nodeKind) string {
 	switch k {
 	case kindParent:
 		return "parent"
@@ -101,7 +104,16 @@ func (p *parser) lbp() int {
 	return operatorPrecedence[p.id]
 }
 
+// maxNesting bounds the nesting of an expression, so that parsing,
+// post-processing and evaluation cannot exhaust the goroutine stack.
+const maxNesting = 1000
+
 func (p *parser) expression(rbp int) (*node, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxNesting {
+		return nil, &Error{Code: "U1001", Position: p.tok.pos, Message: "Stack overflow error: the expression is nested too deeply"}
+	}
 	t := p.tok
 	tid := p.id
 	if err := p.advance("", true); err != nil {
@@ -144,7 +156,8 @@ func (p *parser) nud(t token, id string) (*node, error) {
 			err.Position = t.pos
 			return nil, err
 		}
-		return &node{kind: kindRegex, str: t.str, regex: re, pos: t.pos}, nil
+		return &node{kind: kindRegex, str: t.str, regex: re, pos: t.pos,
+			fn: &Function{kind: fnRegex, regex: re, arity: 2}}, nil
 	}
 	switch id {
 	case "and", "or", "in":
@@ -691,6 +704,7 @@ func (p *parser) process(expr *node) (*node, error) {
 			pushAncestry(result, v)
 			result.pairs = append(result.pairs, [2]*node{k, v})
 		}
+		result.ctor = &group{pairs: result.pairs, pos: result.pos}
 	case kindUnaryMinus:
 		result = &node{kind: kindUnaryMinus, pos: expr.pos}
 		if result.expr, err = p.process(expr.expr); err != nil {
@@ -868,7 +882,7 @@ func (p *parser) seekParent(n *node, s *slot) (*slot, error) {
 			i--
 		}
 	default:
-		return nil, &Error{Code: "S0217", Position: n.pos, Token: kindName2(n.kind)}
+		return nil, &Error{Code: "S0217", Position: n.pos, Token: kindLabel(n.kind)}
 	}
 	return s, nil
 }

@@ -146,14 +146,14 @@ type regexMatch struct {
 	groups     []int // pairs of byte offsets per group, -1 when unmatched
 }
 
-// findAll returns the matches a JavaScript global regex finds when
-// iterated, and whether iterating would hit an empty match after the first
-// (jsonata-js's D1004).
-func (r *jsRegex) findAll(s string, limit int) ([]regexMatch, bool) {
-	idx := r.re.FindAllStringSubmatchIndex(s, limit)
+// findAll returns the successive matches of the regex in s. A JavaScript
+// global regex iterated with lastIndex finds the same ones, except after an
+// empty match, where jsonata-js fails with D1004 (see matchIter.next).
+func (r *jsRegex) findAll(s string) []regexMatch {
+	idx := r.re.FindAllStringSubmatchIndex(s, -1)
 	out := make([]regexMatch, len(idx))
 	for i, m := range idx {
 		out[i] = regexMatch{start: m[0], end: m[1], groups: m[2:]}
 	}
-	return out, false
+	return out
 }

@@ -77,30 +77,6 @@ func normalize(v any) any {
 	return out
 }
 
-// collapse applies JSONata's rule for the value of a sequence: empty is
-// undefined, a singleton is its item unless keepSingleton is set.
-func collapse(v any) any {
-	s, ok := v.(*sequence)
-	if !ok {
-		return v
-	}
-	switch len(s.items) {
-	case 0:
-		return undefined
-	case 1:
-		if !s.keepSingleton {
-			return s.items[0]
-		}
-	}
-	return s
-}
-
-// isNumber reports whether v is a number; NaN is not one.
-func isNumber(v any) bool {
-	f, ok := v.(float64)
-	return ok && !math.IsNaN(f)
-}
-
 // checkFinite returns D1001 for an infinite number, which JSON cannot carry.
 func checkFinite(f float64) error {
 	if math.IsInf(f, 0) || math.IsNaN(f) {

@@ -190,13 +190,20 @@ type StepWrite struct {
 	RemoveTasks  []string
 }
 
-// Page asks for one page of a listing. NextToken is opaque to callers.
+// Page asks for one page of a listing. NextToken is opaque to callers: pass
+// back the token a listing returned to get the items after its last one. A
+// listing returns an empty token with its last page (it may also return a
+// token whose next page is empty). Tokens resume after the last item's sort
+// key, so they stay valid while items are added or removed. A token a
+// listing cannot decode is an error.
 type Page struct {
 	MaxResults int // 0 means the driver's default (100)
 	NextToken  string
 }
 
-// ExecutionFilter selects executions for ListExecutions.
+// ExecutionFilter selects executions for ListExecutions: every non-empty
+// field must match. With neither StateMachineARN nor ParentARN set, every
+// execution is listed.
 type ExecutionFilter struct {
 	StateMachineARN string // required unless ParentARN is set
 	VersionARN      string
@@ -214,76 +221,119 @@ type HistoryQuery struct {
 
 // Store is what the engine persists. Implementations are safe for
 // concurrent use.
+//
+// Get, update and delete methods return ErrNotFound when the record does
+// not exist; create methods return ErrAlreadyExists when its key does.
+// Stores keep times in UTC and return them in UTC. storetest.Run is the
+// executable form of this contract.
 type Store interface {
 	// Close releases the store's resources; it is safe to call twice.
 	Close() error
 
 	CreateStateMachine(ctx context.Context, sm *StateMachine) error // ErrAlreadyExists
 	GetStateMachine(ctx context.Context, arn string) (*StateMachine, error)
-	// UpdateStateMachine replaces the record with the same ARN.
+	// UpdateStateMachine replaces every field of the record with the same
+	// ARN; it does not reset version numbering.
 	UpdateStateMachine(ctx context.Context, sm *StateMachine) error
 	// DeleteStateMachine removes a state machine with its versions and
-	// aliases; its executions remain.
+	// aliases and their tags; its executions remain.
 	DeleteStateMachine(ctx context.Context, arn string) error
-	// ListStateMachines lists in name order.
+	// ListStateMachines lists in name order (then ARN).
 	ListStateMachines(ctx context.Context, p Page) ([]*StateMachine, string, error)
 
 	// CreateVersion stores a version; its Version number must be one more
-	// than the highest so far (ErrConflict otherwise).
+	// than the highest so far, deleted versions included, so that numbers
+	// are never reused (ErrConflict otherwise). ErrNotFound when the state
+	// machine does not exist.
 	CreateVersion(ctx context.Context, v *StateMachineVersion) error
 	GetVersion(ctx context.Context, arn string) (*StateMachineVersion, error)
-	// ListVersions lists a state machine's versions, newest first.
+	// ListVersions lists a state machine's versions, newest first;
+	// ErrNotFound when the state machine does not exist.
 	ListVersions(ctx context.Context, stateMachineARN string, p Page) ([]*StateMachineVersion, string, error)
+	// DeleteVersion removes a version; ErrConflict when an alias routes to
+	// it.
 	DeleteVersion(ctx context.Context, arn string) error
 
-	CreateAlias(ctx context.Context, a *StateMachineAlias) error // ErrAlreadyExists
+	// CreateAlias stores an alias: ErrAlreadyExists when its ARN exists,
+	// ErrNotFound when its state machine or a version it routes to does
+	// not.
+	CreateAlias(ctx context.Context, a *StateMachineAlias) error
 	GetAlias(ctx context.Context, arn string) (*StateMachineAlias, error)
+	// UpdateAlias replaces the alias's Description, Routing and UpdatedAt;
+	// ErrNotFound when a version it routes to does not exist.
 	UpdateAlias(ctx context.Context, a *StateMachineAlias) error
 	DeleteAlias(ctx context.Context, arn string) error
+	// ListAliases lists a state machine's aliases by name; ErrNotFound when
+	// the state machine does not exist.
 	ListAliases(ctx context.Context, stateMachineARN string, p Page) ([]*StateMachineAlias, string, error)
 
 	CreateActivity(ctx context.Context, a *Activity) error // ErrAlreadyExists
 	GetActivity(ctx context.Context, arn string) (*Activity, error)
+	// DeleteActivity removes an activity and its tags; its outstanding
+	// tasks remain.
 	DeleteActivity(ctx context.Context, arn string) error
+	// ListActivities lists in name order (then ARN).
 	ListActivities(ctx context.Context, p Page) ([]*Activity, string, error)
 
-	// Tags are kept for any resource ARN.
+	// Tags are kept for any resource ARN, whether or not the store holds
+	// the resource. TagResource overwrites the values of keys the resource
+	// has; UntagResource ignores keys it does not have; ListTags returns an
+	// empty map for a resource without tags.
 	TagResource(ctx context.Context, arn string, tags map[string]string) error
 	UntagResource(ctx context.Context, arn string, keys []string) error
 	ListTags(ctx context.Context, arn string) (map[string]string, error)
 
-	// CreateExecution stores a new execution together with its first step.
-	// It returns ErrAlreadyExists when the state machine already has an
-	// execution of that name.
+	// CreateExecution stores a new execution together with its first step,
+	// in one transaction. It returns ErrAlreadyExists, writing nothing, when
+	// the state machine already has an execution of that name (executions
+	// are unique by ARN, which embeds both). first.ExecutionARN may be
+	// empty.
 	CreateExecution(ctx context.Context, e *Execution, first StepWrite) error
 	GetExecution(ctx context.Context, arn string) (*Execution, error)
-	// ListExecutions lists newest first.
+	// ListExecutions lists newest first: by StartDate, then ARN, both
+	// descending. It does not check that the state machine exists.
 	ListExecutions(ctx context.Context, f ExecutionFilter) ([]*Execution, string, error)
 	// WriteSteps commits the steps in one transaction: all or none.
+	//
+	// Steps apply in order (several may be for one execution). Within a
+	// step: the status (with Output, Error, Cause and StopDate, replacing
+	// the previous values) and the signal, the events, then RemoveTimers,
+	// AddTimers, RemoveTasks and AddTasks, so a step may re-arm a timer
+	// under the same ID. A Timer's or Task's ExecutionARN may be empty; it
+	// is the step's. The whole batch fails, writing nothing, with
+	//   - ErrNotFound when a step's execution does not exist;
+	//   - ErrConflict when an event ID, a timer or task ID (unique within
+	//     the execution) or a task token (unique in the store) is taken, or
+	//     when a timer or task to remove is not outstanding: another step
+	//     already handled it.
 	WriteSteps(ctx context.Context, steps []StepWrite) error
 	// History returns a page of an execution's events in ID order (or
-	// reverse order).
+	// reverse order); ErrNotFound when the execution does not exist.
 	History(ctx context.Context, executionARN string, q HistoryQuery) ([]Event, string, error)
 	// Signals returns an execution's signals in the order they were
-	// written.
+	// written; ErrNotFound when the execution does not exist.
 	Signals(ctx context.Context, executionARN string) ([][]byte, error)
 	// RunningExecutions lists every execution whose status is RUNNING, for
 	// recovery after a restart.
 	RunningExecutions(ctx context.Context) ([]*Execution, error)
 
-	// DueTimers returns up to limit timers with FireAt at or before now,
-	// earliest first. Timers stay until a step removes them.
+	// DueTimers returns up to limit timers (all when limit <= 0) with
+	// FireAt at or before now, earliest first, then by execution ARN and
+	// ID. Timers stay until a step removes them.
 	DueTimers(ctx context.Context, now time.Time, limit int) ([]Timer, error)
 	// NextTimer returns the earliest timer's time, or ok=false when there
 	// is none.
 	NextTimer(ctx context.Context) (at time.Time, ok bool, err error)
 
-	// Tasks returns an execution's outstanding tasks.
+	// Tasks returns an execution's outstanding tasks, oldest first (by
+	// CreatedAt, then ID); ErrNotFound when the execution does not exist.
 	Tasks(ctx context.Context, executionARN string) ([]Task, error)
 	// TaskByToken finds an outstanding task by its token (ErrNotFound when
 	// it completed or never existed).
 	TaskByToken(ctx context.Context, token string) (*Task, error)
-	// ClaimActivityTask marks the oldest unclaimed task of the activity as
-	// claimed by worker and returns it, or ErrNotFound when there is none.
+	// ClaimActivityTask marks the oldest unclaimed task of the activity (by
+	// CreatedAt, then execution ARN, then ID) as claimed by worker and
+	// returns it, or ErrNotFound when there is none. Each task is claimed
+	// once, however many workers poll at the same time.
 	ClaimActivityTask(ctx context.Context, activityARN, worker string) (*Task, error)
 }

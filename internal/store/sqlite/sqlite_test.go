@@ -1,0 +1,121 @@
+package sqlite_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/batonrun/baton/internal/store"
+	"github.com/batonrun/baton/internal/store/sqlite"
+	"github.com/batonrun/baton/internal/store/storetest"
+)
+
+func open(t testing.TB, cfg sqlite.Config) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return st
+}
+
+func TestMemory(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T) store.Store {
+		return open(t, sqlite.Config{Path: sqlite.MemoryPath})
+	})
+}
+
+func TestFile(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T) store.Store {
+		return open(t, sqlite.Config{Path: filepath.Join(t.TempDir(), "db", "baton.db")})
+	})
+}
+
+// TestReopen checks that data survives closing and opening the file again,
+// and that migrations are not applied twice.
+func TestReopen(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "baton.db")
+	st, err := sqlite.Open(ctx, sqlite.Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nanosecond timestamps round-trip.
+	created := time.Date(2025, 1, 2, 3, 4, 5, 123456789, time.UTC)
+	a := &store.Activity{ARN: "arn:aws:states:us-east-1:123456789012:activity:a", Name: "a", CreatedAt: created}
+	if err := st.CreateActivity(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.GetActivity(ctx, a.ARN); err == nil {
+		t.Fatal("GetActivity after Close succeeded")
+	}
+	if err := st.CreateActivity(ctx, a); err == nil {
+		t.Fatal("CreateActivity after Close succeeded")
+	}
+
+	st = open(t, sqlite.Config{Path: path})
+	got, err := st.GetActivity(ctx, a.ARN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *got != *a {
+		t.Fatalf("activity after reopen = %+v, want %+v", got, a)
+	}
+}
+
+func TestOpenConfig(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	for _, cfg := range []sqlite.Config{
+		{Path: sqlite.MemoryPath, Synchronous: "sometimes"},
+		{Path: sqlite.MemoryPath, BusyTimeout: -time.Second},
+		{Path: filepath.Join(t.TempDir(), "a?b.db")},
+		{Path: "file:" + filepath.Join(t.TempDir(), "a.db")},
+	} {
+		if st, err := sqlite.Open(ctx, cfg); err == nil {
+			st.Close()
+			t.Errorf("Open(%+v) succeeded", cfg)
+		}
+	}
+	// Lower-case names are accepted.
+	open(t, sqlite.Config{Path: sqlite.MemoryPath, Synchronous: "normal"})
+}
+
+// TestDefaultPath checks that the default path is .baton/baton.db under the
+// working directory, created when missing. It changes the working
+// directory, so it does not run in parallel.
+func TestDefaultPath(t *testing.T) {
+	t.Chdir(t.TempDir())
+	open(t, sqlite.Config{})
+	if _, err := os.Stat(filepath.Join(".baton", "baton.db")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestInvalidToken(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	st := open(t, sqlite.Config{Path: sqlite.MemoryPath})
+	for _, tok := range []string{"!!", "bm90IGpzb24", "WyJldmVudCIsMV0"} { // "not json", ["event",1]
+		if _, _, err := st.ListStateMachines(ctx, store.Page{NextToken: tok}); err == nil {
+			t.Errorf("ListStateMachines with token %q succeeded", tok)
+		}
+	}
+	if _, _, err := st.History(ctx, "arn", store.HistoryQuery{Page: store.Page{NextToken: "WyJzbSIsImEiLCJiIl0"}}); err == nil || errors.Is(err, store.ErrNotFound) {
+		t.Errorf("History with a state machine token: err = %v, want an invalid token error", err)
+	}
+}
