@@ -1,7 +1,7 @@
 // Command conformance runs the recorded conformance suites against Baton
 // and prints pass rates by feature.
 //
-//	go run ./cmd/conformance asl ../shared/conformance/asl [--json]
+//	go run ./cmd/conformance asl ../shared/conformance/asl [--json] [--via-api]
 //	go run ./cmd/conformance asl-validation ../shared/conformance/asl-validation [--json]
 //	go run ./cmd/conformance jsonata ../shared/conformance/jsonata [--json]
 package main
@@ -24,6 +24,7 @@ func run(args []string) int {
 	fs := flag.NewFlagSet("conformance", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
 	verbose := fs.Bool("v", false, "print every failure with its reason")
+	viaAPI := fs.Bool("via-api", false, "asl: run the cases through a real server's API and compare histories event by event")
 	var pos []string
 	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
@@ -36,14 +37,18 @@ func run(args []string) int {
 		args = fs.Args()[1:]
 	}
 	if len(pos) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: conformance asl|asl-validation|jsonata DIR [--json] [-v]")
+		fmt.Fprintln(os.Stderr, "usage: conformance asl|asl-validation|jsonata DIR [--json] [-v] [--via-api]")
 		return 2
 	}
 	var r *conformance.Report
 	var err error
 	switch pos[0] {
 	case "asl":
-		r, err = conformance.RunASL(pos[1])
+		if *viaAPI {
+			r, err = conformance.RunASLViaAPI(pos[1])
+		} else {
+			r, err = conformance.RunASL(pos[1])
+		}
 	case "asl-validation":
 		r, err = conformance.RunASLValidation(pos[1])
 	case "jsonata":

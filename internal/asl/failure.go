@@ -26,6 +26,9 @@ const (
 type Failure struct {
 	Name  string
 	Cause string
+	// Location names the field whose evaluation failed (for
+	// States.QueryEvaluationError), as EvaluationFailed events report it.
+	Location string
 }
 
 func (f *Failure) Error() string {

@@ -117,14 +117,14 @@ func (j *Jsonata) EvalField(env *Env, field string) (any, error) {
 		if errors.As(err, &f) {
 			return nil, f
 		}
-		return nil, &Failure{Name: ErrQueryEvaluationError, Cause: fmt.Sprintf(
+		return nil, &Failure{Name: ErrQueryEvaluationError, Location: field, Cause: fmt.Sprintf(
 			"An error occurred while evaluating the JSONata expression '%s' specified for the field '%s': %v", j.Expr, field, err)}
 	}
 	if !defined {
 		return undefined, nil
 	}
 	if jsonata.IsFunction(v) {
-		return nil, &Failure{Name: ErrQueryEvaluationError, Cause: fmt.Sprintf(
+		return nil, &Failure{Name: ErrQueryEvaluationError, Location: field, Cause: fmt.Sprintf(
 			"The JSONata expression '%s' specified for the field '%s' returned an unsupported result type.", j.Expr, field)}
 	}
 	return v, nil

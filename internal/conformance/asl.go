@@ -34,6 +34,9 @@ type aslCase struct {
 	Features   []string
 	Notes      []string
 	Placehold  []string
+	// Type is STANDARD or EXPRESS; HistoryEvents the recorded events.
+	Type          string
+	HistoryEvents []*value.Object
 }
 
 func loadASLCase(path string) (*aslCase, error) {
@@ -63,6 +66,15 @@ func loadASLCase(path string) (*aslCase, error) {
 	c.Features = getStrings(o, "features")
 	c.Notes = getStrings(o, "notes")
 	c.Placehold = getStrings(o, "placeholders")
+	c.Type, _ = getString(o, "state_machine_type")
+	if evs, ok := o.Get("history_events"); ok {
+		arr, _ := evs.([]any)
+		for _, e := range arr {
+			if eo, ok := e.(*value.Object); ok {
+				c.HistoryEvents = append(c.HistoryEvents, eo)
+			}
+		}
+	}
 	return c, nil
 }
 
@@ -277,7 +289,9 @@ type matcher struct {
 var placeholderToken = regexp.MustCompile(`<[A-Za-z][A-Za-z0-9_:\-]*>`)
 
 func newMatcher(placeholders []string) *matcher {
-	m := &matcher{wild: map[string]bool{"date": true, "timestamp": true, "snf_role_arn": true}}
+	// The recorder writes these for generated values without always listing
+	// them among the case's placeholders.
+	m := &matcher{wild: map[string]bool{"date": true, "timestamp": true, "snf_role_arn": true, "map_run_arn": true}}
 	for _, p := range placeholders {
 		m.wild[p] = true
 	}

@@ -63,3 +63,27 @@ func TestASLHistoryConformance(t *testing.T) {
 		t.Errorf("JSONPath histories: %d/%d match, want at least 95%%", matched, total)
 	}
 }
+
+// TestASLViaAPIConformance runs the recorded executions through a real
+// server's API: the same pass rate as in memory, and at least 90% of the
+// recorded histories matching event by event (ids, previousEventId,
+// details; timestamps and ARNs as wildcards).
+func TestASLViaAPIConformance(t *testing.T) {
+	dir := sharedDir(t, "asl")
+	if testing.Short() {
+		t.Skip("runs every recorded case through a server; skipped with -short")
+	}
+	r, err := RunASLViaAPI(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("via API: jsonpath %d/%d, jsonata %d/%d, histories matched event by event %d/%d",
+		r.JSONPath.Passed, r.JSONPath.Total, r.JSONata.Passed, r.JSONata.Total, r.History.Matched, r.History.Total)
+	if rate := r.JSONPath.Rate(); rate < 0.97 {
+		t.Errorf("JSONPath cases via the API: %d/%d, want at least 97%%", r.JSONPath.Passed, r.JSONPath.Total)
+	}
+	if r.History.Total == 0 || float64(r.History.Matched) < 0.90*float64(r.History.Total) {
+		logFailures(t, r)
+		t.Errorf("histories matched event by event: %d/%d, want at least 90%%", r.History.Matched, r.History.Total)
+	}
+}

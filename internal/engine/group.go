@@ -256,6 +256,9 @@ func (x *Execution) fillMap(g *group) {
 		}
 		c := x.newThread(g.st.ItemProcessor, g, i, asl.NewVars(th.vars), th.silent || g.distributed)
 		if !g.distributed {
+			if g.bodyLast != 0 {
+				th.last = g.bodyLast
+			}
 			x.emit(th, "MapIterationStarted", "mapIterationStartedEventDetails", value.ObjectOf("index", float64(i), "name", g.st.Name))
 		}
 		c.last = th.last
@@ -291,6 +294,7 @@ func (x *Execution) childSucceeded(c *thread, out any) {
 	g.finished++
 	if g.isMap && !g.distributed {
 		g.owner.last = c.last
+		g.bodyLast = c.last
 		x.emit(g.owner, "MapIterationSucceeded", "mapIterationSucceededEventDetails", value.ObjectOf("index", float64(c.index), "name", g.st.Name))
 	}
 	if g.isMap {
@@ -336,6 +340,7 @@ func (x *Execution) childFailed(c *thread, f *asl.Failure) {
 	th.last = c.last
 	if g.isMap {
 		x.emit(th, "MapIterationFailed", "mapIterationFailedEventDetails", value.ObjectOf("index", float64(c.index), "name", g.st.Name))
+		th.last = c.last // MapStateFailed follows the iteration's last event too
 	}
 	th.child = nil
 	// A retried Parallel or Map starts again without a Failed event; AWS
@@ -387,15 +392,13 @@ func (x *Execution) cancelGroup(g *group) {
 func (x *Execution) groupDone(g *group) {
 	th := g.owner
 	th.child = nil
-	switch {
-	case g.isMap && g.distributed:
+	if g.isMap && g.distributed {
 		x.emit(th, "MapRunSucceeded", "", nil)
-		x.emit(th, "MapStateSucceeded", "", nil)
-	case g.isMap:
-		x.emit(th, "MapStateSucceeded", "", nil)
 	}
-	// AWS records no ParallelStateSucceeded: the Parallel state's exit follows
-	// its branches' last events.
+	// The state's exit event shares the Succeeded event's previousEventId.
+	prev := th.last
+	x.emit(th, g.st.Type+"StateSucceeded", "", nil)
+	th.last = prev
 	results := any(g.results)
 	var err error
 	if th.st.QueryLanguage == asl.JSONata {

@@ -195,6 +195,7 @@ type thread struct {
 	raw         any // the state's raw input
 	eff         any // effective input (after InputPath, and Parameters for a task)
 	enteredID   int64
+	enteredPrev int64 // previousEventId of the StateEntered event
 	enteredAt   time.Time
 	last        int64 // previousEventId for this thread's next event
 	retryCounts []int
@@ -228,6 +229,9 @@ type group struct {
 	tolCount    int
 	tolPct      float64
 	failed      bool
+	// bodyLast is the last event of the latest finished iteration: AWS
+	// links the next MapIterationStarted to it.
+	bodyLast int64
 }
 
 // Start begins an execution: it records ExecutionStarted and runs until
@@ -477,6 +481,7 @@ func (x *Execution) enter(th *thread) {
 	d := value.NewObject(3)
 	d.Set("name", st.Name)
 	payloadDetails(d, "input", th.raw)
+	th.enteredPrev = th.last
 	th.enteredID = x.emit(th, stateEnteredType(st.Type), "stateEnteredEventDetails", d)
 	if x.lastID >= int64(x.limits.MaxHistoryEvents) {
 		x.failExecution(th, &asl.Failure{Name: asl.ErrRuntime, Cause: fmt.Sprintf(
@@ -508,13 +513,18 @@ func (x *Execution) stateError(th *thread, err error) {
 	if !ok {
 		f = &asl.Failure{Name: asl.ErrRuntime, Cause: err.Error()}
 	}
-	f = &asl.Failure{Name: f.Name, Cause: fmt.Sprintf(
+	f = &asl.Failure{Name: f.Name, Location: f.Location, Cause: fmt.Sprintf(
 		"An error occurred while executing the state '%s' (entered at the event id #%d). %s", th.st.Name, th.enteredID, f.Cause)}
 	if f.Name == asl.ErrQueryEvaluationError {
 		d := value.NewObject(4)
 		d.Set("error", f.Name)
 		d.Set("cause", f.Cause)
+		if f.Location != "" {
+			d.Set("location", f.Location)
+		}
 		d.Set("state", th.st.Name)
+		// AWS links EvaluationFailed to the event before the state's entry.
+		th.last = th.enteredPrev
 		x.emit(th, "EvaluationFailed", "evaluationFailedEventDetails", d)
 		if th.st.Type == asl.TypeMap || th.st.Type == asl.TypeParallel {
 			x.emit(th, th.st.Type+"StateFailed", "", nil)

@@ -124,10 +124,10 @@ func (x *Execution) runJSONata(th *thread) error {
 func (x *Execution) itemsTypeError(st *asl.State, items any) error {
 	if j := st.Items.JSONataSource(); j != nil {
 		if asl.IsFunctionValue(items) {
-			return &asl.Failure{Name: asl.ErrQueryEvaluationError, Cause: fmt.Sprintf(
+			return &asl.Failure{Name: asl.ErrQueryEvaluationError, Location: "Items", Cause: fmt.Sprintf(
 				"The JSONata expression '%s' specified for the field 'Items' returned an unsupported result type.", j.Expr)}
 		}
-		return &asl.Failure{Name: asl.ErrQueryEvaluationError, Cause: fmt.Sprintf(
+		return &asl.Failure{Name: asl.ErrQueryEvaluationError, Location: "Items", Cause: fmt.Sprintf(
 			"The JSONata expression '%s' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '%s' for value: %s",
 			j.Expr, value.TypeName(items), value.EncodeString(items))}
 	}

@@ -42,7 +42,6 @@ func BenchmarkWriteSteps(b *testing.B) {
 	details := `{"name":"Wait","input":"{\"orderId\":\"12345\",\"amount\":42.5}","inputDetails":{"truncated":false}}`
 	steps := make([]store.StepWrite, batch)
 	next := int64(2)
-	b.ResetTimer()
 	for n := 0; b.Loop(); n++ {
 		now := t0.Add(time.Duration(n) * time.Second)
 		for i := range steps {

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -117,5 +118,50 @@ func TestInvalidToken(t *testing.T) {
 	}
 	if _, _, err := st.History(ctx, "arn", store.HistoryQuery{Page: store.Page{NextToken: "WyJzbSIsImEiLCJiIl0"}}); err == nil || errors.Is(err, store.ErrNotFound) {
 		t.Errorf("History with a state machine token: err = %v, want an invalid token error", err)
+	}
+}
+
+// TestNewerSchema checks that Open refuses a database a newer Baton
+// migrated further, rather than running against a schema it does not know.
+func TestNewerSchema(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "baton.db")
+	st, err := sqlite.Open(ctx, sqlite.Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, "INSERT INTO schema_migrations (version, name) VALUES (9999, 'future')"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := sqlite.Open(ctx, sqlite.Config{Path: path}); err == nil {
+		st.Close()
+		t.Fatal("Open of a newer schema succeeded")
+	}
+}
+
+// TestCancelledWrite checks that a write whose context is cancelled fails
+// with the context's error and writes nothing.
+func TestCancelledWrite(t *testing.T) {
+	t.Parallel()
+	st := open(t, sqlite.Config{Path: filepath.Join(t.TempDir(), "baton.db")})
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	a := &store.Activity{ARN: "arn:aws:states:us-east-1:123456789012:activity:a", Name: "a"}
+	if err := st.CreateActivity(ctx, a); !errors.Is(err, context.Canceled) {
+		t.Fatalf("CreateActivity with a cancelled context: err = %v, want context.Canceled", err)
+	}
+	if _, err := st.GetActivity(t.Context(), a.ARN); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("GetActivity: err = %v, want ErrNotFound", err)
 	}
 }
