@@ -256,7 +256,9 @@ func (e *Engine) StartExecution(ctx context.Context, rec *store.Execution) error
 	le := &liveExec{rec: rec, x: x}
 	le.mu.Lock()
 	defer le.mu.Unlock()
-	if err := e.st.CreateExecution(ctx, rec, first); err != nil {
+	// The start shares a group commit with other executions' steps.
+	first.Create = rec
+	if err := e.commit(ctx, first); err != nil {
 		return err
 	}
 	if !x.Done() {

@@ -171,6 +171,11 @@ type Task struct {
 // steps of the same WriteSteps call.
 type StepWrite struct {
 	ExecutionARN string
+	// Create, when set, is the execution this step starts: it is inserted
+	// before the step is written, in the same transaction, and a name that
+	// is taken fails the whole WriteSteps call with ErrAlreadyExists. This
+	// lets execution starts share group commits.
+	Create *Execution
 	// Signal is the encoded signal that caused the step (nil for the step
 	// that starts an execution). Signals are appended with consecutive
 	// sequence numbers; replaying them rebuilds the execution.

@@ -43,18 +43,8 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, first s
 	if first.ExecutionARN != e.ARN {
 		return fmt.Errorf("create execution %s: first step is for %s", e.ARN, first.ExecutionARN)
 	}
+	first.Create = e
 	err := s.write(ctx, func(ctx context.Context, q querier) error {
-		_, err := q.exec(ctx, `INSERT INTO executions (`+executionColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.ARN, e.StateMachineARN, e.Name, e.Type, e.Status, nanos(e.StartDate), nanos(e.StopDate), e.VersionARN,
-			e.AliasARN, nullString(e.ParentARN), e.RoleARN, int64(e.Seed), e.TraceHeader, e.RedriveCount,
-			nanos(e.RedriveDate), e.Error, e.Cause, e.Input, e.Output, e.Definition)
-		if isUnique(err) {
-			return store.ErrAlreadyExists
-		}
-		if err != nil {
-			return err
-		}
 		return writeSteps(ctx, q, []store.StepWrite{first})
 	})
 	if err != nil {
@@ -232,8 +222,29 @@ const (
 	stepPlain  = `SELECT id, 0 FROM executions WHERE arn = ?`
 )
 
+// insertExecution inserts a new execution; a taken ARN is ErrAlreadyExists.
+func insertExecution(ctx context.Context, q querier, e *store.Execution) error {
+	_, err := q.exec(ctx, `INSERT INTO executions (`+executionColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ARN, e.StateMachineARN, e.Name, e.Type, e.Status, nanos(e.StartDate), nanos(e.StopDate), e.VersionARN,
+		e.AliasARN, nullString(e.ParentARN), e.RoleARN, int64(e.Seed), e.TraceHeader, e.RedriveCount,
+		nanos(e.RedriveDate), e.Error, e.Cause, e.Input, e.Output, e.Definition)
+	if isUnique(err) {
+		return store.ErrAlreadyExists
+	}
+	return err
+}
+
 func writeStep(ctx context.Context, q querier, st *store.StepWrite, b *appendBatch) error {
 	arn := st.ExecutionARN
+	if st.Create != nil {
+		if st.Create.ARN != arn {
+			return fmt.Errorf("step for %s creates %s", arn, st.Create.ARN)
+		}
+		if err := insertExecution(ctx, q, st.Create); err != nil {
+			return err
+		}
+	}
 	var query string
 	var args []any
 	switch {

@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Tags", testTags},
 		{"Execution/Create", testExecutionCreate},
 		{"Execution/CreateDuplicate", testExecutionCreateDuplicate},
+		{"Execution/CreateInSteps", testExecutionCreateInSteps},
 		{"Execution/List", testExecutionList},
 		{"Execution/ListFilters", testExecutionListFilters},
 		{"Execution/Running", testRunningExecutions},
@@ -736,6 +737,36 @@ func testExecutionCreateDuplicate(t *testing.T, s store.Store) {
 
 	// The same name under another state machine is another execution.
 	createExecution(t, s, newExecution("other", "e1", at(0)))
+}
+
+// testExecutionCreateInSteps checks StepWrite.Create: executions created in
+// a WriteSteps batch, atomically with the batch's other steps.
+func testExecutionCreateInSteps(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	a := newExecution("orders", "a", at(0))
+	b := newExecution("orders", "b", at(1))
+	err := s.WriteSteps(ctx, []store.StepWrite{
+		{ExecutionARN: a.ARN, Create: a, Events: []store.Event{event(1, "ExecutionStarted")}},
+		{ExecutionARN: b.ARN, Create: b, Events: []store.Event{event(1, "ExecutionStarted"), event(2, "PassStateEntered")}},
+	})
+	must(t, err)
+	got, err := s.GetExecution(ctx, b.ARN)
+	must(t, err)
+	equal(t, "created execution", got, b)
+	hist, _, err := s.History(ctx, b.ARN, store.HistoryQuery{})
+	must(t, err)
+	equal(t, "history of created execution", len(hist), 2)
+
+	// A batch whose creation collides writes nothing at all.
+	c := newExecution("orders", "c", at(2))
+	dup := newExecution("orders", "a", at(3))
+	err = s.WriteSteps(ctx, []store.StepWrite{
+		{ExecutionARN: c.ARN, Create: c, Events: []store.Event{event(1, "ExecutionStarted")}},
+		{ExecutionARN: dup.ARN, Create: dup, Events: []store.Event{event(1, "ExecutionStarted")}},
+	})
+	wantErr(t, err, store.ErrAlreadyExists)
+	_, err = s.GetExecution(ctx, c.ARN)
+	wantErr(t, err, store.ErrNotFound)
 }
 
 func testExecutionList(t *testing.T, s store.Store) {
