@@ -564,10 +564,17 @@ func (e *Engine) timerLoop() {
 			if !ok {
 				break
 			}
-			if err := e.Signal(e.runCtx, t.arn, TimerFired{ID: t.id}); err != nil &&
-				!errors.Is(err, ErrExecutionNotRunning) && !errors.Is(err, ErrStopped) {
-				e.log.Error("fire timer failed", "execution", t.arn, "timer", t.id, "error", err)
-			}
+			// Timers due together fire concurrently so that their steps share
+			// group commits; one execution's signals still take turns on its
+			// lock, and replay follows the order they were committed in.
+			e.wg.Add(1)
+			go func(t timerItem) {
+				defer e.wg.Done()
+				if err := e.Signal(e.runCtx, t.arn, TimerFired{ID: t.id}); err != nil &&
+					!errors.Is(err, ErrExecutionNotRunning) && !errors.Is(err, ErrStopped) {
+					e.log.Error("fire timer failed", "execution", t.arn, "timer", t.id, "error", err)
+				}
+			}(t)
 		}
 	}
 }
