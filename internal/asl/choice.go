@@ -3,10 +3,9 @@ package asl
 import (
 	"errors"
 	"fmt"
+	"github.com/batonrun/baton/internal/java"
 	"strings"
 	"time"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/batonrun/baton/internal/jsonpath"
 	"github.com/batonrun/baton/internal/value"
@@ -144,7 +143,7 @@ func (r *ChoiceRule) compare(env *Env) (bool, error) {
 		if !ok {
 			return false, nil
 		}
-		return compareResult(r.Operator, compareUTF16(s, o)), nil
+		return compareResult(r.Operator, java.Compare(s, o)), nil
 	case "number":
 		n, ok := v.(float64)
 		o, ok2 := operand.(float64)
@@ -199,46 +198,6 @@ func compareResult(op string, c int) bool {
 	default: // Equals
 		return c == 0
 	}
-}
-
-// compareUTF16 compares strings by UTF-16 code units, as Java's
-// String.compareTo (and so AWS) does.
-func compareUTF16(a, b string) int {
-	for a != "" && b != "" {
-		ra, na := utf8.DecodeRuneInString(a)
-		rb, nb := utf8.DecodeRuneInString(b)
-		if ra != rb {
-			ua, ub := utf16Units(ra), utf16Units(rb)
-			for i := 0; i < len(ua) && i < len(ub); i++ {
-				if ua[i] != ub[i] {
-					if ua[i] < ub[i] {
-						return -1
-					}
-					return 1
-				}
-			}
-			if len(ua) < len(ub) {
-				return -1
-			}
-			return 1
-		}
-		a, b = a[na:], b[nb:]
-	}
-	switch {
-	case a == "" && b == "":
-		return 0
-	case a == "":
-		return -1
-	default:
-		return 1
-	}
-}
-
-func utf16Units(r rune) []uint16 {
-	if r < 0x10000 {
-		return []uint16{uint16(r)}
-	}
-	return utf16.Encode([]rune{r})
 }
 
 // globPart is one piece of a StringMatches pattern: literal text or a "*".

@@ -7,6 +7,7 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
+	"github.com/batonrun/baton/internal/java"
 	"hash"
 	"math"
 
@@ -32,12 +33,12 @@ func stepFunctionsFunctions(env *Env) map[string]*jsonata.Function {
 	add("random", "<n?:n>", func(args []any) (any, error) {
 		if len(args) > 0 && args[0] != nil {
 			seed := args[0].(float64)
-			return NewJavaRandom(int64(seed)).NextDouble(), nil
+			return java.NewRandom(int64(seed)).NextDouble(), nil
 		}
 		if env.Rand != nil {
 			return float64(env.Rand.Uint64()>>11) / (1 << 53), nil
 		}
-		return NewJavaRandom(0).NextDouble(), nil
+		return java.NewRandom(0).NextDouble(), nil
 	})
 	add("uuid", "<:s>", func([]any) (any, error) {
 		if env.NewUUID != nil {
@@ -119,30 +120,4 @@ func sfnHash(args []any) (any, error) {
 	}
 	h.Write([]byte(data))
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// JavaRandom is java.util.Random: the 48-bit linear congruential generator
-// Step Functions' $random(seed) draws from, reproduced bit for bit so that a
-// seeded $random gives AWS's numbers.
-type JavaRandom struct{ seed int64 }
-
-const (
-	javaMultiplier = 0x5DEECE66D
-	javaAddend     = 0xB
-	javaMask       = (1 << 48) - 1
-)
-
-// NewJavaRandom seeds a generator as new java.util.Random(seed) does.
-func NewJavaRandom(seed int64) *JavaRandom {
-	return &JavaRandom{seed: (seed ^ javaMultiplier) & javaMask}
-}
-
-func (r *JavaRandom) next(bits uint) int64 {
-	r.seed = (r.seed*javaMultiplier + javaAddend) & javaMask
-	return int64(uint64(r.seed) >> (48 - bits))
-}
-
-// NextDouble returns the next double in [0, 1), as Random.nextDouble.
-func (r *JavaRandom) NextDouble() float64 {
-	return float64(r.next(26)<<27+r.next(27)) * (1.0 / (1 << 53))
 }

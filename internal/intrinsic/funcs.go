@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/batonrun/baton/internal/java"
 	"hash"
 	"math"
 	"math/rand/v2"
@@ -149,7 +150,7 @@ func (c *Call) intArg(args []any, i int, what string) (int64, error) {
 	if !ok {
 		return 0, c.fail("the %s must be a number, got %s", what, describe(args[i]))
 	}
-	return javaRound(f), nil
+	return java.Round(f), nil
 }
 
 // describe names a value for messages: its type and, when short, the value.
@@ -181,7 +182,7 @@ func format(_ *Env, c *Call, args []any) (any, error) {
 	for i, p := range parts {
 		b = append(b, p...)
 		if i+1 < len(parts) {
-			b = appendJava(b, args[i+1])
+			b = java.AppendValueOf(b, args[i+1])
 		}
 	}
 	return string(b), nil
@@ -370,7 +371,7 @@ func base64Encode(_ *Env, c *Call, args []any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n := javaLength(s); n > maxStringLength {
+	if n := java.Length(s); n > maxStringLength {
 		return nil, c.fail("the argument has %d characters; at most %d are allowed", n, maxStringLength)
 	}
 	return base64.StdEncoding.EncodeToString([]byte(s)), nil
@@ -384,7 +385,7 @@ func base64Decode(_ *Env, c *Call, args []any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n := javaLength(s); n > maxStringLength {
+	if n := java.Length(s); n > maxStringLength {
 		return nil, c.fail("the argument has %d characters; at most %d are allowed", n, maxStringLength)
 	}
 	enc := base64.StdEncoding
@@ -443,7 +444,7 @@ func hashFunc(_ *Env, c *Call, args []any) (any, error) {
 	if !ok {
 		return nil, c.fail("the algorithm %q is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512", alg)
 	}
-	if n := javaLength(s); n > maxStringLength {
+	if n := java.Length(s); n > maxStringLength {
 		return nil, c.fail("the data has %d characters; at most %d are allowed", n, maxStringLength)
 	}
 	h := newHash()
@@ -507,7 +508,7 @@ func mathRandom(env *Env, c *Call, args []any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return float64(start + int64(newJavaRandom(seed).nextInt(int32(span)))), nil
+		return float64(start + int64(java.NewRandom(seed).NextInt(int32(span)))), nil
 	}
 	if env.Rand != nil {
 		return float64(start + env.Rand.Int64N(span)), nil

@@ -2,6 +2,7 @@ package intrinsic
 
 import (
 	"errors"
+	"github.com/batonrun/baton/internal/java"
 	"math/rand/v2"
 	"regexp"
 	"strings"
@@ -393,7 +394,7 @@ func TestMathRandom(t *testing.T) {
 			}
 			return r[1], nil
 		}
-		lo, hi := float64(javaRound(r[0])), float64(javaRound(r[1]))
+		lo, hi := float64(java.Round(r[0])), float64(java.Round(r[1]))
 		for i := 0; i < 200; i++ {
 			v, err := c.Eval(env)
 			if err != nil {
@@ -416,28 +417,9 @@ func TestMathRandom(t *testing.T) {
 	}
 	// new java.util.Random(42).nextInt(999) + 1, computed by Java's
 	// algorithm (nextInt(bound) draws next(31) and reduces it).
-	r := newJavaRandom(42)
-	if want := float64(1 + r.nextInt(999)); first != want {
+	r := java.NewRandom(42)
+	if want := float64(1 + r.NextInt(999)); first != want {
 		t.Fatalf("MathRandom(1, 1000, 42) = %v, want %v", first, want)
-	}
-}
-
-func TestJavaRandom(t *testing.T) {
-	t.Parallel()
-	// Well-known values of new Random(seed).nextInt().
-	for seed, want := range map[int64]int32{0: -1155484576, 42: -1170105035} {
-		if got := newJavaRandom(seed).next(32); got != want {
-			t.Errorf("new Random(%d).nextInt() = %d, want %d", seed, got, want)
-		}
-	}
-	// new Random(42).nextInt(10) gives 0, 3, 8, 4, 0 in Java.
-	r := newJavaRandom(42)
-	var got []int32
-	for i := 0; i < 5; i++ {
-		got = append(got, r.nextInt(10))
-	}
-	if want := []int32{0, 3, 8, 4, 0}; !slicesEqual(got, want) {
-		t.Errorf("new Random(42).nextInt(10) x5 = %v, want %v", got, want)
 	}
 }
 

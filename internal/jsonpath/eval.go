@@ -3,6 +3,7 @@ package jsonpath
 import (
 	"errors"
 	"fmt"
+	"github.com/batonrun/baton/internal/java"
 	"strings"
 
 	"github.com/batonrun/baton/internal/value"
@@ -108,7 +109,7 @@ func (p *Path) notObject(i int, model any) error {
 	p.segs[i].appendFragment(&frag)
 	return &Error{Path: p.src, notFound: true, Msg: fmt.Sprintf(
 		"Expected to find an object with property %s in path %s but found '%s'. This is not a json object according to the JsonProvider: '%s'.",
-		frag.String(), p.evalPath(i), javaClassName(model), jsonProvider)}
+		frag.String(), p.evalPath(i), java.ClassName(model), jsonProvider)}
 }
 
 // notArray is Jayway's error for an array operation applied to a non-array.
@@ -117,7 +118,7 @@ func (p *Path) notArray(i int, model any) error {
 		return &Error{Path: p.src, Msg: "The path " + p.evalPath(i) + " is null", notFound: true}
 	}
 	return &Error{Path: p.src, notFound: true, Msg: fmt.Sprintf(
-		"Filter: %s can only be applied to arrays. Current context is: %s", p.fragments(i), javaString(model))}
+		"Filter: %s can only be applied to arrays. Current context is: %s", p.fragments(i), java.ValueOf(model))}
 }
 
 // evaluator walks a path as Jayway's tokens do, collecting matches.
@@ -254,7 +255,7 @@ func (e *evaluator) run(i int, model any) error {
 			if !s.upDefinite {
 				return nil
 			}
-			return &Error{Msg: fmt.Sprintf("Filter: %s can not be applied to primitives. Current context is: %s", p.fragments(i), javaString(model))}
+			return &Error{Msg: fmt.Sprintf("Filter: %s can not be applied to primitives. Current context is: %s", p.fragments(i), java.ValueOf(model))}
 		}
 	}
 	return nil

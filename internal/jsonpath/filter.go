@@ -2,6 +2,7 @@ package jsonpath
 
 import (
 	"errors"
+	"github.com/batonrun/baton/internal/java"
 	"regexp"
 	"strconv"
 	"strings"
@@ -193,7 +194,7 @@ func (n node) text() string {
 		if n.str != "" {
 			return n.str
 		}
-		s, _ := bigDecimalString(string(appendJavaNumber(nil, n.num)))
+		s, _ := bigDecimalString(string(java.AppendNumber(nil, n.num)))
 		return s
 	case nodeBool:
 		return strconv.FormatBool(n.b)
@@ -311,7 +312,7 @@ func compare(op relOp, l, r node) (bool, error) {
 				c = 1
 			}
 		case l.kind == nodeString && r.kind == nodeString:
-			c = compareJava(l.str, r.str)
+			c = java.Compare(l.str, r.str)
 		default:
 			return false, nil
 		}
@@ -380,7 +381,7 @@ func compare(op relOp, l, r node) (bool, error) {
 		want := int(r.num)
 		switch l.kind {
 		case nodeString:
-			return javaLength(l.str) == want, nil
+			return java.Length(l.str) == want, nil
 		case nodeJSON:
 			return jsonLen(l.json) == want, nil
 		}
