@@ -279,7 +279,7 @@ func (e *Engine) stepWrite(arn string, sig Signal, sigData []byte, step Step, x 
 	for i, ev := range step.Events {
 		se := store.Event{ID: ev.ID, PreviousEventID: ev.PreviousEventID, Timestamp: ev.Timestamp, Type: ev.Type, DetailsKey: ev.DetailsKey}
 		if ev.Details != nil {
-			se.Details = value.EncodeString(ev.Details)
+			se.Details = value.EncodeString(ev.Render())
 		}
 		w.Events[i] = se
 	}

@@ -13,15 +13,46 @@ type Event struct {
 	Timestamp       time.Time
 	Type            string
 	// DetailsKey names the event's details member as AWS does
-	// ("stateEnteredEventDetails"); Details is that member's object, with
-	// payloads (input, output, parameters) as JSON text. Both are empty for
-	// events without details (ParallelStateStarted, MapStateSucceeded, ...).
+	// ("stateEnteredEventDetails"); Details holds that member's members,
+	// except that payloads are values, not yet JSON text: the input and
+	// output members, a task's parameters and each assigned variable. Render
+	// writes them as text, the way AWS shows them; an execution's payloads
+	// are written only when its history is stored or read. Both are empty
+	// for events without details (ParallelStateStarted, MapStateSucceeded,
+	// ...). Details and the values in it are shared with the execution and
+	// must not be modified.
 	DetailsKey string
 	Details    *value.Object
 }
 
+// Render returns the event's details as AWS shapes them: Details with each
+// payload as its JSON text. It returns nil for an event without details,
+// and a new object on every call.
+func (e *Event) Render() *value.Object {
+	if e.Details == nil {
+		return nil
+	}
+	d := value.NewObject(e.Details.Len())
+	for _, m := range e.Details.Members() {
+		switch m.Key {
+		case "input", "output", "parameters":
+			d.Set(m.Key, value.EncodeString(m.Value))
+		case "assignedVariables":
+			vars, _ := m.Value.(*value.Object)
+			texts := value.NewObject(vars.Len())
+			for _, v := range vars.Members() {
+				texts.Set(v.Key, value.EncodeString(v.Value))
+			}
+			d.Set(m.Key, texts)
+		default:
+			d.Set(m.Key, m.Value)
+		}
+	}
+	return d
+}
+
 // JSON returns the event as the AWS API shapes it, with the timestamp in
-// epoch seconds.
+// epoch seconds and its details rendered (see Render).
 func (e *Event) JSON() *value.Object {
 	o := value.NewObject(5)
 	o.Set("timestamp", float64(e.Timestamp.UnixMilli())/1000)
@@ -29,19 +60,78 @@ func (e *Event) JSON() *value.Object {
 	o.Set("id", float64(e.ID))
 	o.Set("previousEventId", float64(e.PreviousEventID))
 	if e.DetailsKey != "" {
-		o.Set(e.DetailsKey, e.Details)
+		o.Set(e.DetailsKey, e.Render())
 	}
 	return o
 }
 
-// payload is how AWS records a JSON payload in history details: its text and
-// whether it was truncated (Baton never truncates below the payload limit).
-func payloadDetails(d *value.Object, key string, v any) {
-	d.Set(key, value.EncodeString(v))
-	d.Set(key+"Details", value.ObjectOf("truncated", false))
+// notTruncated is the truncation flag of every payload Baton records: it
+// never truncates below the payload limit. It is shared by every event and
+// must not be modified.
+var notTruncated = value.ObjectOf("truncated", false)
+
+// setInput and setOutput record a payload in history details as AWS does:
+// the payload (a value, which Event.Render writes as JSON text) and whether
+// it was truncated. The value must not be modified afterwards; values are
+// never modified once shared (see package value).
+func setInput(d *value.Object, v any) {
+	d.Set("input", v)
+	d.Set("inputDetails", notTruncated)
+}
+
+func setOutput(d *value.Object, v any) {
+	d.Set("output", v)
+	d.Set("outputDetails", notTruncated)
+}
+
+// setAssigned records a state's assigned variables, each of which
+// Event.Render writes as JSON text.
+func setAssigned(d *value.Object, assigned *value.Object) {
+	d.Set("assignedVariables", assigned)
+	d.Set("assignedVariablesDetails", notTruncated)
 }
 
 // stateEnteredType and stateExitedType name the entered/exited events of a
-// state type, e.g. PassStateEntered.
-func stateEnteredType(stateType string) string { return stateType + "StateEntered" }
-func stateExitedType(stateType string) string  { return stateType + "StateExited" }
+// state type, e.g. PassStateEntered; the usual types get constant strings,
+// so that naming an event allocates nothing.
+func stateEnteredType(stateType string) string {
+	switch stateType {
+	case "Pass":
+		return "PassStateEntered"
+	case "Task":
+		return "TaskStateEntered"
+	case "Choice":
+		return "ChoiceStateEntered"
+	case "Wait":
+		return "WaitStateEntered"
+	case "Succeed":
+		return "SucceedStateEntered"
+	case "Fail":
+		return "FailStateEntered"
+	case "Parallel":
+		return "ParallelStateEntered"
+	case "Map":
+		return "MapStateEntered"
+	}
+	return stateType + "StateEntered"
+}
+
+func stateExitedType(stateType string) string {
+	switch stateType {
+	case "Pass":
+		return "PassStateExited"
+	case "Task":
+		return "TaskStateExited"
+	case "Choice":
+		return "ChoiceStateExited"
+	case "Wait":
+		return "WaitStateExited"
+	case "Succeed":
+		return "SucceedStateExited"
+	case "Parallel":
+		return "ParallelStateExited"
+	case "Map":
+		return "MapStateExited"
+	}
+	return stateType + "StateExited"
+}

@@ -99,6 +99,11 @@ func (x *Execution) runMap(th *thread, items []any, itemEnv *asl.Env) error {
 		x.groupDone(g)
 		return nil
 	}
+	if !g.distributed && !th.silent {
+		// Each iteration records its start and end, and at least one state's
+		// entry and exit.
+		x.reserveEvents(len(g.items) * (2 + 2*len(proc.States)))
+	}
 	x.fillMap(g)
 	return nil
 }
@@ -276,12 +281,22 @@ func (x *Execution) itemInput(g *group, i int) (any, error) {
 	}
 	th := g.owner
 	itemObj := value.ObjectOf("Index", float64(i), "Value", item)
-	env := *g.itemEnv
-	env.Context = func() any { return x.contextObject(th, itemObj) }
+	// A new Env, not a copy of itemEnv: a copy would keep the context
+	// object itemEnv may have built (for MaxConcurrencyPath: "$$...."),
+	// which has no Map member.
+	ie := g.itemEnv
+	env := &asl.Env{
+		Input:   ie.Input,
+		Context: func() any { return x.contextObject(th, itemObj) },
+		Vars:    ie.Vars,
+		States:  ie.States,
+		Rand:    ie.Rand,
+		NewUUID: ie.NewUUID,
+	}
 	if g.st.QueryLanguage == asl.JSONata {
 		env.States = x.statesVar(th, th.raw, nil, nil, x.contextObject(th, itemObj))
 	}
-	return g.st.ItemSelector.Eval(&env)
+	return g.st.ItemSelector.Eval(env)
 }
 
 func (x *Execution) childSucceeded(c *thread, out any) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,7 +75,10 @@ type Command interface{ command() }
 type RunTask struct {
 	ID       string // answers carry this ID back
 	Resource string
-	Input    any
+	// Input is the task's effective input. It is shared with the execution
+	// and with its history (the scheduled event's parameters or input), so
+	// a driver or handler must not modify it.
+	Input any
 	// StateName, Attempt and IdempotencyKey identify the dispatch:
 	// IdempotencyKey is stable across re-dispatches of the same attempt.
 	StateName        string
@@ -163,6 +167,16 @@ type Execution struct {
 	timers   map[string]timerTarget
 	seq      int
 	step     Step
+
+	// ctxExecution and ctxStateMachine are $$.Execution and
+	// $$.StateMachine, built on first use (see contextObject).
+	ctxExecution    *value.Object
+	ctxStateMachine *value.Object
+	newUUIDFn       func() string // x.newUUID, for every Env
+	// fits is the payload the last size check found within the limit: a
+	// state's output is the next state's input, and values do not change,
+	// so the check on entry can skip it (see tooLarge).
+	fits any
 }
 
 type timerKind int
@@ -209,6 +223,13 @@ type thread struct {
 	timers      []string
 	child       *group
 	done        bool
+
+	// ctxState is $$.State as last built for state ctxStateOf after
+	// ctxStateRetries retries (see stateContext).
+	ctxState        *value.Object
+	ctxStateOf      *asl.State
+	ctxStateRetries int
+	contextFn       func() any // builds $$ for the thread's current state
 }
 
 // group is a running Parallel or Map state's set of child threads.
@@ -252,8 +273,9 @@ func Start(def *asl.Definition, info Info, input any, opts Options) (*Execution,
 	if x.rnd == nil {
 		x.rnd = rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
 	}
+	x.reserveEvents(2*len(def.States) + 2)
 	d := value.NewObject(3)
-	payloadDetails(d, "input", input)
+	setInput(d, input)
 	d.Set("roleArn", info.RoleARN)
 	x.emitRaw(0, "ExecutionStarted", "executionStartedEventDetails", d)
 	if def.TimeoutSeconds > 0 {
@@ -368,6 +390,21 @@ func (x *Execution) emit(th *thread, typ, key string, d *value.Object) int64 {
 	return id
 }
 
+// maxReservedEvents bounds reserveEvents, so that a guess never holds
+// much memory.
+const maxReservedEvents = 4096
+
+// reserveEvents makes room in the step for n more events, up to
+// maxReservedEvents in all, when a state is about to emit about that many
+// (an execution its states' entries and exits, a Map its iterations'): the
+// events slice then grows once instead of doubling its way there.
+func (x *Execution) reserveEvents(n int) {
+	n = min(n, maxReservedEvents-len(x.step.Events))
+	if n > cap(x.step.Events)-len(x.step.Events) {
+		x.step.Events = slices.Grow(x.step.Events, n)
+	}
+}
+
 func (x *Execution) emitRaw(prev int64, typ, key string, d *value.Object) int64 {
 	x.lastID++
 	x.step.Events = append(x.step.Events, Event{
@@ -403,14 +440,22 @@ func (x *Execution) nextID(prefix string) string {
 	return prefix + strconv.Itoa(x.seq)
 }
 
-// env builds the evaluation environment of th's current state.
+// env builds the evaluation environment of th's current state. Its
+// functions are made once per thread and execution: a state evaluates
+// several environments.
 func (x *Execution) env(th *thread, input any) *asl.Env {
+	if th.contextFn == nil {
+		th.contextFn = func() any { return x.contextObject(th, nil) }
+	}
+	if x.newUUIDFn == nil {
+		x.newUUIDFn = x.newUUID
+	}
 	return &asl.Env{
 		Input:   input,
-		Context: func() any { return x.contextObject(th, nil) },
+		Context: th.contextFn,
 		Vars:    th.vars,
 		Rand:    x.rnd,
-		NewUUID: x.newUUID,
+		NewUUID: x.newUUIDFn,
 	}
 }
 
@@ -438,26 +483,26 @@ func formatTime(t time.Time) string {
 }
 
 // contextObject builds $$ for th's current state; item is set while a Map
-// evaluates ItemSelector.
+// evaluates ItemSelector. Its Execution and StateMachine members are built
+// once per execution, its State member once per state entry and retry: like
+// every value, they are never modified once shared.
 func (x *Execution) contextObject(th *thread, item *value.Object) any {
-	exec := value.NewObject(6)
-	exec.Set("Id", x.info.ExecutionARN)
-	exec.Set("Input", x.input)
-	exec.Set("StartTime", formatTime(x.info.StartTime))
-	exec.Set("Name", x.info.Name)
-	exec.Set("RoleArn", x.info.RoleARN)
-	exec.Set("RedriveCount", float64(x.info.RedriveCount))
+	if x.ctxExecution == nil {
+		exec := value.NewObject(6)
+		exec.Set("Id", x.info.ExecutionARN)
+		exec.Set("Input", x.input)
+		exec.Set("StartTime", formatTime(x.info.StartTime))
+		exec.Set("Name", x.info.Name)
+		exec.Set("RoleArn", x.info.RoleARN)
+		exec.Set("RedriveCount", float64(x.info.RedriveCount))
+		x.ctxExecution = exec
+		x.ctxStateMachine = value.ObjectOf("Id", x.info.StateMachineARN, "Name", x.info.StateMachineName)
+	}
 	ctx := value.NewObject(5)
-	ctx.Set("Execution", exec)
-	ctx.Set("StateMachine", value.ObjectOf("Id", x.info.StateMachineARN, "Name", x.info.StateMachineName))
+	ctx.Set("Execution", x.ctxExecution)
+	ctx.Set("StateMachine", x.ctxStateMachine)
 	if th != nil && th.st != nil {
-		state := value.NewObject(3)
-		state.Set("Name", th.st.Name)
-		state.Set("EnteredTime", formatTime(th.enteredAt))
-		if th.st.Type == asl.TypeTask || th.st.Type == asl.TypeParallel || th.st.Type == asl.TypeMap {
-			state.Set("RetryCount", float64(th.retryTotal))
-		}
-		ctx.Set("State", state)
+		ctx.Set("State", th.stateContext())
 	}
 	if th != nil && th.taskToken != "" {
 		ctx.Set("Task", value.ObjectOf("Token", th.taskToken))
@@ -468,19 +513,36 @@ func (x *Execution) contextObject(th *thread, item *value.Object) any {
 	return ctx
 }
 
+// stateContext returns $$.State for th's current state, building it on
+// the first call after the state's entry (enter clears it) or a retry.
+func (th *thread) stateContext() *value.Object {
+	if c := th.ctxState; c != nil && th.ctxStateOf == th.st && th.ctxStateRetries == th.retryTotal {
+		return c
+	}
+	state := value.NewObject(3)
+	state.Set("Name", th.st.Name)
+	state.Set("EnteredTime", formatTime(th.enteredAt))
+	if th.st.Type == asl.TypeTask || th.st.Type == asl.TypeParallel || th.st.Type == asl.TypeMap {
+		state.Set("RetryCount", float64(th.retryTotal))
+	}
+	th.ctxState, th.ctxStateOf, th.ctxStateRetries = state, th.st, th.retryTotal
+	return state
+}
+
 // enter records th's entry into its current state and runs the state.
 func (x *Execution) enter(th *thread) {
 	st := th.st
 	th.enteredAt = x.now
 	th.retryCounts = nil
 	th.retryTotal = 0
+	th.ctxState = nil
 	if x.tooLarge(th.raw) {
 		x.failState(th, x.dataLimit(st.Name))
 		return
 	}
 	d := value.NewObject(3)
 	d.Set("name", st.Name)
-	payloadDetails(d, "input", th.raw)
+	setInput(d, th.raw)
 	th.enteredPrev = th.last
 	th.enteredID = x.emit(th, stateEnteredType(st.Type), "stateEnteredEventDetails", d)
 	if x.lastID >= int64(x.limits.MaxHistoryEvents) {
@@ -596,9 +658,12 @@ func (x *Execution) finishJSONPath(th *thread, result any, assign *asl.Template)
 			return err
 		}
 	}
-	assigned, err := asl.EvalAssign(assign, withInputEnv(env, result))
-	if err != nil {
-		return err
+	var assigned *value.Object
+	if assign != nil {
+		var err error
+		if assigned, err = asl.EvalAssign(assign, withInputEnv(env, result)); err != nil {
+			return err
+		}
 	}
 	merged, err := st.ApplyResultPath(th.raw, result)
 	if err != nil {
@@ -625,11 +690,31 @@ func (x *Execution) assign(th *thread, vars *value.Object) {
 	}
 }
 
+// tooLarge reports whether v's JSON text is longer than the payload limit,
+// without writing the text.
 func (x *Execution) tooLarge(v any) bool {
-	if x.limits.MaxPayloadBytes <= 0 {
+	if x.limits.MaxPayloadBytes <= 0 || sameValue(v, x.fits) {
 		return false
 	}
-	return len(value.Encode(v)) > x.limits.MaxPayloadBytes
+	if value.EncodedLenExceeds(v, x.limits.MaxPayloadBytes) {
+		return true
+	}
+	x.fits = v
+	return false
+}
+
+// sameValue reports whether a and b are the same object or the same array
+// (not merely equal ones).
+func sameValue(a, b any) bool {
+	switch t := a.(type) {
+	case *value.Object:
+		u, ok := b.(*value.Object)
+		return ok && t == u
+	case []any:
+		u, ok := b.([]any)
+		return ok && len(t) == len(u) && (len(t) == 0 || &t[0] == &u[0])
+	}
+	return false
 }
 
 func (x *Execution) dataLimit(state string) *asl.Failure {
@@ -646,17 +731,12 @@ func (x *Execution) exitState(th *thread, out any, assigned *value.Object, next 
 		return
 	}
 	if st.Type != asl.TypeFail {
-		d := value.NewObject(5)
+		d := value.NewObject(3 + 2*min(assigned.Len(), 1))
 		d.Set("name", st.Name)
 		if assigned.Len() > 0 {
-			av := value.NewObject(assigned.Len())
-			for _, m := range assigned.Members() {
-				av.Set(m.Key, value.EncodeString(m.Value))
-			}
-			d.Set("assignedVariables", av)
-			d.Set("assignedVariablesDetails", value.ObjectOf("truncated", false))
+			setAssigned(d, assigned)
 		}
-		payloadDetails(d, "output", out)
+		setOutput(d, out)
 		x.emit(th, stateExitedType(st.Type), "stateExitedEventDetails", d)
 	}
 	if next == "" {
@@ -1102,7 +1182,7 @@ func (x *Execution) finishThread(th *thread, out any) {
 		x.Status = StatusSucceeded
 		x.Output = out
 		d := value.NewObject(2)
-		payloadDetails(d, "output", out)
+		setOutput(d, out)
 		x.emit(th, "ExecutionSucceeded", "executionSucceededEventDetails", d)
 		x.cancelAll()
 		return

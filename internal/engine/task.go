@@ -85,9 +85,9 @@ func (x *Execution) dispatchTask(th *thread, input any) error {
 		d.Set("region", regionOf(x.info.StateMachineARN))
 	}
 	if te.prefix == "Task" {
-		d.Set("parameters", value.EncodeString(input))
+		d.Set("parameters", input)
 	} else {
-		payloadDetails(d, "input", input)
+		setInput(d, input)
 	}
 	if timeout > 0 {
 		d.Set("timeoutInSeconds", float64(timeout))
@@ -160,7 +160,7 @@ func (x *Execution) taskSucceeded(th *thread, output any) {
 	x.cancelTimers(th)
 	te := eventsFor(st.Resource)
 	d := te.details(st.Resource)
-	payloadDetails(d, "output", output)
+	setOutput(d, output)
 	x.emit(th, te.prefix+"Succeeded", te.key+"SucceededEventDetails", d)
 	th.taskID = ""
 	var err error

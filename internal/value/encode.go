@@ -3,7 +3,7 @@ package value
 import (
 	"math"
 	"strconv"
-	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -12,11 +12,53 @@ import (
 // them. NaN and infinities, which JSON cannot carry, encode as null. A Go
 // value outside the model (see the package comment) encodes as null.
 func Encode(v any) []byte {
-	return AppendEncode(make([]byte, 0, 64), v)
+	if lenBound(v, smallText) <= smallText {
+		var stack [smallText]byte
+		return append([]byte(nil), AppendEncode(stack[:0], v)...)
+	}
+	buf := encodeBuffers.Get().(*[]byte)
+	b := AppendEncode((*buf)[:0], v)
+	out := append([]byte(nil), b...)
+	putEncodeBuffer(buf, b)
+	return out
 }
 
 // EncodeString is Encode returning a string.
-func EncodeString(v any) string { return string(Encode(v)) }
+func EncodeString(v any) string {
+	if lenBound(v, smallText) <= smallText {
+		var stack [smallText]byte
+		return string(AppendEncode(stack[:0], v))
+	}
+	buf := encodeBuffers.Get().(*[]byte)
+	b := AppendEncode((*buf)[:0], v)
+	out := string(b)
+	putEncodeBuffer(buf, b)
+	return out
+}
+
+// smallText is the size of the stack buffer Encode and EncodeString write a
+// value's text into when lenBound says it fits.
+const smallText = 256
+
+// encodeBuffers holds scratch buffers for Encode and EncodeString, which
+// write a larger value's text there and then copy it once into a result of
+// the exact size, instead of growing a new buffer step by step.
+var encodeBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, 1024)
+	return &b
+}}
+
+// maxPooledBuffer is the largest scratch buffer put back into
+// encodeBuffers, so that one large payload does not stay allocated.
+const maxPooledBuffer = 64 * 1024
+
+func putEncodeBuffer(buf *[]byte, b []byte) {
+	if cap(b) > maxPooledBuffer {
+		return
+	}
+	*buf = b
+	encodeBuffers.Put(buf)
+}
 
 // AppendEncode appends the compact JSON text of v to dst.
 func AppendEncode(dst []byte, v any) []byte {
@@ -113,6 +155,16 @@ func appendIndent(dst []byte, v any, indent string, level int) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// quoteSpecial marks the bytes AppendQuote cannot copy as they are: the
+// quote, the backslash and control characters, which it escapes, and the
+// bytes of multi-byte UTF-8 sequences, which it validates.
+var quoteSpecial = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf
+	}
+	return t
+}()
+
 // AppendQuote appends s as a JSON string literal. Only the quote, the
 // backslash and control characters are escaped; invalid UTF-8 becomes U+FFFD.
 func AppendQuote(dst []byte, s string) []byte {
@@ -120,11 +172,11 @@ func AppendQuote(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if !quoteSpecial[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -163,12 +215,15 @@ func AppendQuote(dst []byte, s string) []byte {
 // FormatNumber formats f as JavaScript's Number.prototype.toString does:
 // integers below 1e21 without a fraction or exponent, other values in the
 // shortest form that reads back exactly, with an exponent outside
-// [1e-7, 1e21).
+// [1e-6, 1e21). Integers of magnitude below 2^63 print every digit, as
+// Jackson prints a long, where JavaScript would round them to 17 significant
+// digits.
 func FormatNumber(f float64) string {
 	return string(AppendNumber(nil, f))
 }
 
 // AppendNumber appends FormatNumber(f) to dst; NaN and infinities append null.
+// It allocates only when dst must grow.
 func AppendNumber(dst []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return append(dst, "null"...)
@@ -176,53 +231,28 @@ func AppendNumber(dst []byte, f float64) []byte {
 	if f == 0 {
 		return append(dst, '0')
 	}
-	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
-		if math.Abs(f) < 1<<63 {
-			return strconv.AppendInt(dst, int64(f), 10)
-		}
+	a := math.Abs(f)
+	if f == math.Trunc(f) && a < 1<<63 {
+		return strconv.AppendInt(dst, int64(f), 10)
 	}
-	// Shortest round-trip digits and decimal exponent.
+	if a >= 1e-6 && a < 1e21 {
+		// Shortest round-trip digits around the decimal point, as
+		// JavaScript writes numbers in this range.
+		return strconv.AppendFloat(dst, f, 'f', -1, 64)
+	}
+	// Outside it JavaScript writes the shortest digits with an exponent, as
+	// strconv's 'e' format does, but without the exponent's leading zeros
+	// (1e-7, not 1e-07).
 	var buf [32]byte
 	e := strconv.AppendFloat(buf[:0], f, 'e', -1, 64)
-	neg := e[0] == '-'
-	if neg {
-		e = e[1:]
+	i := len(e) - 1
+	for e[i-1] != '+' && e[i-1] != '-' {
+		i--
 	}
-	mant, exp, _ := strings.Cut(string(e), "e")
-	digits := strings.Replace(mant, ".", "", 1)
-	x, _ := strconv.Atoi(exp)
-	n := x + 1 // position of the decimal point relative to the digits
-	k := len(digits)
-	if neg {
-		dst = append(dst, '-')
+	// e[:i] ends with the exponent's sign; e[i:] is its digits.
+	dst = append(dst, e[:i]...)
+	for i < len(e)-1 && e[i] == '0' {
+		i++
 	}
-	switch {
-	case k <= n && n <= 21:
-		dst = append(dst, digits...)
-		for i := 0; i < n-k; i++ {
-			dst = append(dst, '0')
-		}
-	case 0 < n && n <= 21:
-		dst = append(dst, digits[:n]...)
-		dst = append(dst, '.')
-		dst = append(dst, digits[n:]...)
-	case -6 < n && n <= 0:
-		dst = append(dst, '0', '.')
-		for i := 0; i < -n; i++ {
-			dst = append(dst, '0')
-		}
-		dst = append(dst, digits...)
-	default:
-		dst = append(dst, digits[0])
-		if k > 1 {
-			dst = append(dst, '.')
-			dst = append(dst, digits[1:]...)
-		}
-		dst = append(dst, 'e')
-		if n-1 >= 0 {
-			dst = append(dst, '+')
-		}
-		dst = strconv.AppendInt(dst, int64(n-1), 10)
-	}
-	return dst
+	return append(dst, e[i:]...)
 }
