@@ -400,7 +400,7 @@ func (s *Service) ListStateMachines(ctx context.Context, in *ListInput) (*ListSt
 
 // pageErr maps a bad pagination token to AWS's error.
 func pageErr(err error) error {
-	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, store.ErrInvalidToken) {
 		return apiErr("InvalidToken", "Invalid Token: the nextToken is not valid")
 	}
 	return err

@@ -30,6 +30,9 @@ var (
 	// ErrConflict is returned when an update's precondition does not hold
 	// (for example a task already completed).
 	ErrConflict = errors.New("conflict")
+	// ErrInvalidToken is returned by listings given a NextToken they did
+	// not issue.
+	ErrInvalidToken = errors.New("invalid page token")
 )
 
 // StateMachine is a state machine's current revision.

@@ -40,19 +40,19 @@ func encodeToken(kind string, key ...any) string {
 func decodeToken(token, kind string, key ...any) error {
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil {
-		return fmt.Errorf("invalid page token: %w", err)
+		return fmt.Errorf("%w: %v", store.ErrInvalidToken, err)
 	}
 	var parts []json.RawMessage
 	if err := json.Unmarshal(b, &parts); err != nil {
-		return fmt.Errorf("invalid page token: %w", err)
+		return fmt.Errorf("%w: %v", store.ErrInvalidToken, err)
 	}
 	var k string
 	if len(parts) != 1+len(key) || json.Unmarshal(parts[0], &k) != nil || k != kind {
-		return fmt.Errorf("invalid page token: not a %s token", kind)
+		return fmt.Errorf("%w: not a %s token", store.ErrInvalidToken, kind)
 	}
 	for i, p := range key {
 		if err := json.Unmarshal(parts[1+i], p); err != nil {
-			return fmt.Errorf("invalid page token: %w", err)
+			return fmt.Errorf("%w: %v", store.ErrInvalidToken, err)
 		}
 	}
 	return nil

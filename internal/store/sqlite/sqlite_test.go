@@ -112,12 +112,12 @@ func TestInvalidToken(t *testing.T) {
 	ctx := t.Context()
 	st := open(t, sqlite.Config{Path: sqlite.MemoryPath})
 	for _, tok := range []string{"!!", "bm90IGpzb24", "WyJldmVudCIsMV0"} { // "not json", ["event",1]
-		if _, _, err := st.ListStateMachines(ctx, store.Page{NextToken: tok}); err == nil {
-			t.Errorf("ListStateMachines with token %q succeeded", tok)
+		if _, _, err := st.ListStateMachines(ctx, store.Page{NextToken: tok}); !errors.Is(err, store.ErrInvalidToken) {
+			t.Errorf("ListStateMachines with token %q: err = %v, want ErrInvalidToken", tok, err)
 		}
 	}
-	if _, _, err := st.History(ctx, "arn", store.HistoryQuery{Page: store.Page{NextToken: "WyJzbSIsImEiLCJiIl0"}}); err == nil || errors.Is(err, store.ErrNotFound) {
-		t.Errorf("History with a state machine token: err = %v, want an invalid token error", err)
+	if _, _, err := st.History(ctx, "arn", store.HistoryQuery{Page: store.Page{NextToken: "WyJzbSIsImEiLCJiIl0"}}); !errors.Is(err, store.ErrInvalidToken) {
+		t.Errorf("History with a state machine token: err = %v, want ErrInvalidToken", err)
 	}
 }
 

@@ -40,6 +40,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Execution/Create", testExecutionCreate},
 		{"Execution/CreateDuplicate", testExecutionCreateDuplicate},
 		{"Execution/CreateInSteps", testExecutionCreateInSteps},
+		{"Page/InvalidToken", testInvalidToken},
 		{"Execution/List", testExecutionList},
 		{"Execution/ListFilters", testExecutionListFilters},
 		{"Execution/Running", testRunningExecutions},
@@ -767,6 +768,16 @@ func testExecutionCreateInSteps(t *testing.T, s store.Store) {
 	wantErr(t, err, store.ErrAlreadyExists)
 	_, err = s.GetExecution(ctx, c.ARN)
 	wantErr(t, err, store.ErrNotFound)
+}
+
+// testInvalidToken checks that listings reject tokens they did not issue
+// with ErrInvalidToken, which the API reports as InvalidToken.
+func testInvalidToken(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	_, _, err := s.ListStateMachines(ctx, store.Page{NextToken: "not-a-token"})
+	wantErr(t, err, store.ErrInvalidToken)
+	_, _, err = s.ListActivities(ctx, store.Page{NextToken: "not-a-token"})
+	wantErr(t, err, store.ErrInvalidToken)
 }
 
 func testExecutionList(t *testing.T, s store.Store) {
