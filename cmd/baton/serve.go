@@ -63,6 +63,8 @@ Flags can also be set with BATON_ADDR, BATON_DB, BATON_REGION, BATON_ACCOUNT.`,
 	f.StringVar(&cfg.DB, "db", envOr("BATON_DB", ".baton/baton.db"), "SQLite database file (\":memory:\" for none)")
 	f.StringVar(&cfg.Region, "region", envOr("BATON_REGION", "us-east-1"), "region in ARNs when a request names none")
 	f.StringVar(&cfg.Account, "account", envOr("BATON_ACCOUNT", "000000000000"), "account id in ARNs")
+	f.IntVar(&cfg.Limits.MaxPayloadBytes, "max-payload-bytes", 256*1024, "largest state input, output or task result (AWS: 262144)")
+	f.IntVar(&cfg.Limits.MaxHistoryEvents, "max-history-events", 25000, "most events an execution's history may hold (AWS: 25000)")
 	f.BoolVar(&verbose, "verbose", false, "log every request")
 	return cmd
 }
