@@ -110,7 +110,7 @@ func (s *Server) Start(ctx context.Context) error {
 		st.Close()
 		return err
 	}
-	svc, err := engine.NewService(engine.ServiceConfig{Engine: eng, Store: st, Region: s.cfg.Region, Account: s.cfg.Account})
+	svc, err := engine.NewService(engine.ServiceConfig{Engine: eng, Store: st, Region: s.cfg.Region, Account: s.cfg.Account, MaxPayloadBytes: s.cfg.Limits.MaxPayloadBytes})
 	if err != nil {
 		st.Close()
 		return err
