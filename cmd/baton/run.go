@@ -101,7 +101,7 @@ func readInput(input, file string) (any, error) {
 func printResult(w io.Writer, res *engine.Result, history bool) error {
 	if history {
 		for _, e := range res.Events {
-			fmt.Fprintf(w, "%4d %4d %-28s %s\n", e.ID, e.PreviousEventID, e.Type, value.EncodeString(e.Render()))
+			fmt.Fprintf(w, "%4d %4d %-28s %s\n", e.ID, e.PreviousEventID, e.Type, e.AppendDetails(nil))
 		}
 	}
 	out := value.NewObject(4)

@@ -276,10 +276,12 @@ func (e *Engine) StartExecution(ctx context.Context, rec *store.Execution) error
 func (e *Engine) stepWrite(arn string, sig Signal, sigData []byte, step Step, x *Execution) store.StepWrite {
 	w := store.StepWrite{ExecutionARN: arn, Signal: sigData}
 	w.Events = make([]store.Event, len(step.Events))
+	var buf []byte // the details' text, written here and copied into se.Details
 	for i, ev := range step.Events {
 		se := store.Event{ID: ev.ID, PreviousEventID: ev.PreviousEventID, Timestamp: ev.Timestamp, Type: ev.Type, DetailsKey: ev.DetailsKey}
 		if ev.Details != nil {
-			se.Details = value.EncodeString(ev.Render())
+			buf = ev.AppendDetails(buf[:0])
+			se.Details = string(buf)
 		}
 		w.Events[i] = se
 	}

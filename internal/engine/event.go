@@ -27,17 +27,17 @@ type Event struct {
 
 // Render returns the event's details as AWS shapes them: Details with each
 // payload as its JSON text. It returns nil for an event without details,
-// and a new object on every call.
+// and a new object on every call. AppendDetails writes the same as text.
 func (e *Event) Render() *value.Object {
 	if e.Details == nil {
 		return nil
 	}
 	d := value.NewObject(e.Details.Len())
 	for _, m := range e.Details.Members() {
-		switch m.Key {
-		case "input", "output", "parameters":
+		switch detailKind(m.Key) {
+		case detailPayload:
 			d.Set(m.Key, value.EncodeString(m.Value))
-		case "assignedVariables":
+		case detailPayloads:
 			vars, _ := m.Value.(*value.Object)
 			texts := value.NewObject(vars.Len())
 			for _, v := range vars.Members() {
@@ -49,6 +49,59 @@ func (e *Event) Render() *value.Object {
 		}
 	}
 	return d
+}
+
+// AppendDetails appends the JSON text of Render() to dst ({} for an event
+// without details), writing each payload's text once, straight into its
+// string literal, instead of building it and then escaping it.
+func (e *Event) AppendDetails(dst []byte) []byte {
+	dst = append(dst, '{')
+	for i, m := range e.Details.Members() {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = value.AppendQuote(dst, m.Key)
+		dst = append(dst, ':')
+		switch detailKind(m.Key) {
+		case detailPayload:
+			dst = value.AppendEncodeQuoted(dst, m.Value)
+		case detailPayloads:
+			vars, _ := m.Value.(*value.Object)
+			dst = append(dst, '{')
+			for j, v := range vars.Members() {
+				if j > 0 {
+					dst = append(dst, ',')
+				}
+				dst = value.AppendQuote(dst, v.Key)
+				dst = append(dst, ':')
+				dst = value.AppendEncodeQuoted(dst, v.Value)
+			}
+			dst = append(dst, '}')
+		default:
+			dst = value.AppendEncode(dst, m.Value)
+		}
+	}
+	return append(dst, '}')
+}
+
+// Kinds of details members, by how Render writes them.
+const (
+	detailPlain    = iota // as it is
+	detailPayload         // a payload: as its JSON text
+	detailPayloads        // an object of payloads (assigned variables): each as its JSON text
+)
+
+// detailKind says how Render writes the details member key. Payloads are
+// always recorded under these keys (see setInput, setOutput, setAssigned
+// and a task's parameters), and no other member uses them.
+func detailKind(key string) int {
+	switch key {
+	case "input", "output", "parameters":
+		return detailPayload
+	case "assignedVariables":
+		return detailPayloads
+	}
+	return detailPlain
 }
 
 // JSON returns the event as the AWS API shapes it, with the timestamp in

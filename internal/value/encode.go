@@ -165,34 +165,75 @@ var quoteSpecial = func() (t [256]bool) {
 	return t
 }()
 
+// Byte-wise constants for plainEnd's word-at-a-time test.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// plainEnd returns the index of the first byte at or after i that
+// quoteSpecial marks, or len(s). It tests 8 bytes at a time: a word holds
+// no such byte when no byte has its high bit set, is below 0x20, or equals
+// the quote or the backslash (x-ones &^ x has a high bit set exactly when
+// some byte of x is zero, and likewise for below 0x20).
+func plainEnd(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		q := w ^ (ones * '"')
+		b := w ^ (ones * '\\')
+		if (w|(w-ones*0x20)&^w|(q-ones)&^q|(b-ones)&^b)&highs != 0 {
+			break
+		}
+	}
+	for i < len(s) && !quoteSpecial[s[i]] {
+		i++
+	}
+	return i
+}
+
 // AppendQuote appends s as a JSON string literal. Only the quote, the
 // backslash and control characters are escaped; invalid UTF-8 becomes U+FFFD.
 func AppendQuote(dst []byte, s string) []byte {
+	return appendQuote(dst, s, false)
+}
+
+// appendQuote appends s as a JSON string literal; nested, it appends that
+// literal's text escaped for use inside another JSON string, as
+// AppendEncodeQuoted needs: its quotes and backslashes escaped once more.
+func appendQuote(dst []byte, s string, nested bool) []byte {
+	if nested {
+		dst = append(dst, '\\')
+	}
 	dst = append(dst, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	for i := plainEnd(s, 0); i < len(s); i = plainEnd(s, i) {
 		c := s[i]
-		if !quoteSpecial[c] {
-			i++
-			continue
-		}
 		if c < utf8.RuneSelf {
 			dst = append(dst, s[start:i]...)
+			if nested {
+				dst = append(dst, '\\', '\\')
+			} else {
+				dst = append(dst, '\\')
+			}
 			switch c {
 			case '"', '\\':
-				dst = append(dst, '\\', c)
+				if nested {
+					dst = append(dst, '\\')
+				}
+				dst = append(dst, c)
 			case '\b':
-				dst = append(dst, '\\', 'b')
+				dst = append(dst, 'b')
 			case '\f':
-				dst = append(dst, '\\', 'f')
+				dst = append(dst, 'f')
 			case '\n':
-				dst = append(dst, '\\', 'n')
+				dst = append(dst, 'n')
 			case '\r':
-				dst = append(dst, '\\', 'r')
+				dst = append(dst, 'r')
 			case '\t':
-				dst = append(dst, '\\', 't')
+				dst = append(dst, 't')
 			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+				dst = append(dst, 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
 			}
 			i++
 			start = i
@@ -209,7 +250,52 @@ func AppendQuote(dst []byte, s string) []byte {
 		i += size
 	}
 	dst = append(dst, s[start:]...)
+	if nested {
+		dst = append(dst, '\\')
+	}
 	return append(dst, '"')
+}
+
+// AppendEncodeQuoted appends v's compact JSON text as a JSON string
+// literal, as AWS history events carry payloads: what
+// AppendQuote(dst, EncodeString(v)) appends, written in one pass without
+// building the text first.
+func AppendEncodeQuoted(dst []byte, v any) []byte {
+	dst = append(dst, '"')
+	dst = appendEncodeNested(dst, v)
+	return append(dst, '"')
+}
+
+// appendEncodeNested appends v's JSON text escaped for use inside a JSON
+// string.
+func appendEncodeNested(dst []byte, v any) []byte {
+	switch t := v.(type) {
+	case string:
+		return appendQuote(dst, t, true)
+	case []any:
+		dst = append(dst, '[')
+		for i, e := range t {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendEncodeNested(dst, e)
+		}
+		return append(dst, ']')
+	case *Object:
+		dst = append(dst, '{')
+		for i, m := range t.Members() {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendQuote(dst, m.Key, true)
+			dst = append(dst, ':')
+			dst = appendEncodeNested(dst, m.Value)
+		}
+		return append(dst, '}')
+	default:
+		// null, booleans and numbers hold nothing to escape.
+		return AppendEncode(dst, v)
+	}
 }
 
 // FormatNumber formats f as JavaScript's Number.prototype.toString does:

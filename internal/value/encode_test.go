@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // appendNumberDigits is AppendNumber as it was written before it used
@@ -132,6 +133,96 @@ func TestEncodeMatchesAppendEncode(t *testing.T) {
 		}
 		if got := EncodeString(v); got != want {
 			t.Errorf("EncodeString = %s, want %s", got, want)
+		}
+	}
+}
+
+// appendQuoteBytes is AppendQuote as it was written before it tested 8 bytes
+// at a time: the reference for TestAppendQuote.
+func appendQuoteBytes(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				dst = append(dst, "\ufffd"...)
+			} else {
+				dst = append(dst, s[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		switch {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c == '\b':
+			dst = append(dst, '\\', 'b')
+		case c == '\f':
+			dst = append(dst, '\\', 'f')
+		case c == '\n':
+			dst = append(dst, '\\', 'n')
+		case c == '\r':
+			dst = append(dst, '\\', 'r')
+		case c == '\t':
+			dst = append(dst, '\\', 't')
+		case c < 0x20:
+			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+		default:
+			dst = append(dst, c)
+		}
+		i++
+	}
+	return append(dst, '"')
+}
+
+// quoteCases returns strings with every kind of byte at every offset of an
+// 8-byte word, and random strings of bytes that need escaping or checking.
+func quoteCases() []string {
+	var ss []string
+	for _, c := range []string{"\"", "\\", "\x00", "\x1f", "\x20", "\x7f", "\x80", "\xff", "é", "😀", "\xe2\x82", "!", "#", "[", "]", "\x21", "\x5b", "\x5d"} {
+		for n := 0; n < 20; n++ {
+			ss = append(ss, strings.Repeat("a", n)+c, strings.Repeat("a", n)+c+strings.Repeat("b", 20-n))
+		}
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, r.IntN(40))
+		for j := range b {
+			if r.IntN(4) == 0 {
+				b[j] = byte(r.IntN(256))
+			} else {
+				b[j] = byte('a' + r.IntN(26))
+			}
+		}
+		ss = append(ss, string(b))
+	}
+	return ss
+}
+
+func TestAppendQuote(t *testing.T) {
+	t.Parallel()
+	for _, s := range quoteCases() {
+		want := string(appendQuoteBytes(nil, s))
+		if got := string(AppendQuote(nil, s)); got != want {
+			t.Fatalf("AppendQuote(%q) = %s, want %s", s, got, want)
+		}
+		if got := quotedLen(s); got != len(want) {
+			t.Fatalf("quotedLen(%q) = %d, want %d", s, got, len(want))
+		}
+	}
+}
+
+func TestAppendEncodeQuoted(t *testing.T) {
+	t.Parallel()
+	vs := encodeCases()
+	for _, s := range quoteCases()[:2000] {
+		vs = append(vs, s, ObjectOf(s, []any{s, 1.5}))
+	}
+	for _, v := range vs {
+		want := string(AppendQuote([]byte("x"), EncodeString(v)))
+		if got := string(AppendEncodeQuoted([]byte("x"), v)); got != want {
+			t.Fatalf("AppendEncodeQuoted(%s) = %s, want %s", Encode(v), got, want)
 		}
 	}
 }

@@ -127,12 +127,8 @@ func intLen(i int64) int {
 // quotedLen returns len(AppendQuote(nil, s)).
 func quotedLen(s string) int {
 	n := 2 + len(s)
-	for i := 0; i < len(s); {
+	for i := plainEnd(s, 0); i < len(s); i = plainEnd(s, i) {
 		c := s[i]
-		if !quoteSpecial[c] {
-			i++
-			continue
-		}
 		if c < utf8.RuneSelf {
 			n += quoteExtra[c]
 			i++

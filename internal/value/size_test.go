@@ -148,14 +148,18 @@ func TestEncodedLenAllocs(t *testing.T) {
 	}
 }
 
-// FuzzEncodedLen checks EncodedLen and EncodedLenExceeds against Encode on
-// decoded documents, on the input as a raw string (any bytes, including
+// FuzzEncodedLen checks AppendQuote against appendQuoteBytes, and EncodedLen,
+// EncodedLenExceeds and AppendEncodeQuoted against Encode, on decoded
+// documents, on the input as a raw string (any bytes, including
 // invalid UTF-8) and on numbers from its first 8 bytes.
 func FuzzEncodedLen(f *testing.F) {
 	for _, s := range []string{`{"a":[1,2.5,{"b":null}]}`, `"\ud83d\ude00\n\u0001"`, `-0.5e-3`, `[]`, "\xff\"\\", `1e21`, `0.000001`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if got, want := string(AppendQuote(nil, string(data))), string(appendQuoteBytes(nil, string(data))); got != want {
+			t.Fatalf("AppendQuote(%q) = %s, want %s", data, got, want)
+		}
 		vs := []any{string(data)}
 		if v, err := Decode(data); err == nil {
 			vs = append(vs, v)
@@ -176,6 +180,9 @@ func FuzzEncodedLen(f *testing.F) {
 				if got := EncodedLenExceeds(v, limit); got != (want > limit) {
 					t.Fatalf("EncodedLenExceeds(%s, %d) = %v", Encode(v), limit, got)
 				}
+			}
+			if got, want := string(AppendEncodeQuoted(nil, v)), string(AppendQuote(nil, EncodeString(v))); got != want {
+				t.Fatalf("AppendEncodeQuoted(%s) = %s, want %s", Encode(v), got, want)
 			}
 		}
 	})
