@@ -55,6 +55,7 @@ type Server struct {
 	log     *slog.Logger
 	mu      sync.Mutex
 	st      store.Store
+	db      *sqlite.Store // the same store as st, for the services' own store interfaces
 	eng     *engine.Engine
 	svc     *engine.Service
 	router  *awsapi.Router
@@ -63,6 +64,13 @@ type Server struct {
 	serveWG sync.WaitGroup
 	started bool
 	stopped bool
+
+	// The services beside Step Functions, each wired in its own file
+	// (queue.go, topic.go, events.go, function.go).
+	queue    queueWiring
+	topic    topicWiring
+	events   eventsWiring
+	function functionWiring
 }
 
 // New applies defaults and validates cfg; it does no I/O.
@@ -104,7 +112,7 @@ func (s *Server) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
-	s.st = st
+	s.st, s.db = st, st
 	eng, err := engine.New(engine.Config{Store: st, Clock: s.cfg.Clock, Logger: s.cfg.Logger, Limits: s.cfg.Limits})
 	if err != nil {
 		st.Close()
@@ -122,12 +130,24 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.router = awsapi.NewRouter(awsapi.Config{Logger: s.cfg.Logger, Region: s.cfg.Region, Account: s.cfg.Account})
 	registerStepFunctions(s.router, svc)
+	// Each service starts after those it delivers to: topics send to
+	// queues, rules and schedules to queues, topics and state machines,
+	// and functions are fed by all of them.
+	for _, start := range []func(context.Context) error{s.startQueue, s.startTopic, s.startEvents, s.startFunction} {
+		if err := start(ctx); err != nil {
+			s.stopServices(context.WithoutCancel(ctx))
+			_ = eng.Stop(ctx)
+			st.Close()
+			return err
+		}
+	}
 	s.router.HandleHTTP("/health", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"status":"ok"}`)
 	}))
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
+		s.stopServices(context.WithoutCancel(ctx))
 		_ = eng.Stop(ctx)
 		st.Close()
 		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
@@ -173,9 +193,16 @@ func (s *Server) Stop(ctx context.Context) error {
 		errs = append(errs, s.http.Shutdown(ctx))
 		s.serveWG.Wait()
 	}
+	errs = append(errs, s.stopServices(ctx))
 	errs = append(errs, s.eng.Stop(ctx))
 	errs = append(errs, s.st.Close())
 	return errors.Join(errs...)
+}
+
+// stopServices stops the services beside Step Functions in the reverse
+// order of their start; each stop is safe when its start did not run.
+func (s *Server) stopServices(ctx context.Context) error {
+	return errors.Join(s.stopFunction(ctx), s.stopEvents(ctx), s.stopTopic(ctx), s.stopQueue(ctx))
 }
 
 // operation adapts a typed service method to a JSON handler: it decodes the
