@@ -66,10 +66,11 @@ type Server struct {
 	stopped bool
 
 	// The services beside Step Functions, each wired in its own file
-	// (queue.go, topic.go, events.go, function.go).
+	// (queue.go, topic.go, events.go, schedule.go, function.go).
 	queue    queueWiring
 	topic    topicWiring
 	events   eventsWiring
+	schedule scheduleWiring
 	function functionWiring
 }
 
@@ -131,9 +132,10 @@ func (s *Server) Start(ctx context.Context) error {
 	s.router = awsapi.NewRouter(awsapi.Config{Logger: s.cfg.Logger, Region: s.cfg.Region, Account: s.cfg.Account})
 	registerStepFunctions(s.router, svc)
 	// Each service starts after those it delivers to: topics send to
-	// queues, rules and schedules to queues, topics and state machines,
-	// and functions are fed by all of them.
-	for _, start := range []func(context.Context) error{s.startQueue, s.startTopic, s.startEvents, s.startFunction} {
+	// queues, rules and schedules to queues, topics and state machines.
+	// Functions start last: queues, topics, rules and schedules reach them
+	// through interfaces that the wiring resolves when they are called.
+	for _, start := range []func(context.Context) error{s.startQueue, s.startTopic, s.startEvents, s.startSchedule, s.startFunction} {
 		if err := start(ctx); err != nil {
 			s.stopServices(context.WithoutCancel(ctx))
 			_ = eng.Stop(ctx)
@@ -202,7 +204,7 @@ func (s *Server) Stop(ctx context.Context) error {
 // stopServices stops the services beside Step Functions in the reverse
 // order of their start; each stop is safe when its start did not run.
 func (s *Server) stopServices(ctx context.Context) error {
-	return errors.Join(s.stopFunction(ctx), s.stopEvents(ctx), s.stopTopic(ctx), s.stopQueue(ctx))
+	return errors.Join(s.stopFunction(ctx), s.stopSchedule(ctx), s.stopEvents(ctx), s.stopTopic(ctx), s.stopQueue(ctx))
 }
 
 // operation adapts a typed service method to a JSON handler: it decodes the
