@@ -191,6 +191,11 @@ type StepWrite struct {
 	Error    string
 	Cause    string
 	StopDate time.Time
+	// RedriveCount, when not zero, is the execution's new redrive count and
+	// RedriveDate the time of that redrive (a step that redrives an ended
+	// execution has Status RUNNING and a zero StopDate).
+	RedriveCount int
+	RedriveDate  time.Time
 	// Timers and tasks the step schedules, and IDs of those it withdraws.
 	AddTimers    []Timer
 	RemoveTimers []string
@@ -344,4 +349,11 @@ type Store interface {
 	// returns it, or ErrNotFound when there is none. Each task is claimed
 	// once, however many workers poll at the same time.
 	ClaimActivityTask(ctx context.Context, activityARN, worker string) (*Task, error)
+	// ReleaseActivityTasks makes claimed activity tasks claimable again:
+	// those with the given tokens, or every claimed task when tokens is
+	// nil. It returns how many it released. A claim whose answer never
+	// reached its worker (the poller hung up, or the process died between
+	// the commit and the response) would otherwise hold the task until its
+	// timeout, or forever when it has none.
+	ReleaseActivityTasks(ctx context.Context, tokens []string) (int, error)
 }

@@ -270,6 +270,12 @@ func writeStep(ctx context.Context, q querier, st *store.StepWrite, b *appendBat
 	if err != nil {
 		return err
 	}
+	if st.RedriveCount > 0 {
+		if _, err := q.exec(ctx, `UPDATE executions SET redrive_count = ?, redrive_date = ? WHERE id = ?`,
+			st.RedriveCount, nanos(st.RedriveDate), id); err != nil {
+			return err
+		}
+	}
 	if st.Signal != nil {
 		// Signals are inserted after the last step, so an earlier step of
 		// this batch may have taken the next number already.
@@ -583,6 +589,38 @@ func (s *Store) TaskByToken(ctx context.Context, token string) (*store.Task, err
 		return nil, fmt.Errorf("task by token: %w", err)
 	}
 	return &t, nil
+}
+
+// ReleaseActivityTasks clears the claim of the tasks with the given tokens,
+// or of every claimed task when tokens is nil.
+func (s *Store) ReleaseActivityTasks(ctx context.Context, tokens []string) (int, error) {
+	var n int64
+	err := s.write(ctx, func(ctx context.Context, q querier) error {
+		if tokens == nil {
+			res, err := q.exec(ctx, `UPDATE tasks SET claimed = 0, worker_name = '' WHERE claimed = 1`)
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
+			return err
+		}
+		for _, tok := range tokens {
+			res, err := q.exec(ctx, `UPDATE tasks SET claimed = 0, worker_name = '' WHERE token = ?1 AND claimed = 1`, tok)
+			if err != nil {
+				return err
+			}
+			m, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += m
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("release activity tasks: %w", err)
+	}
+	return int(n), nil
 }
 
 // ClaimActivityTask marks the activity's oldest unclaimed task (by

@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Execution/Running", testRunningExecutions},
 		{"Steps/Append", testStepsAppend},
 		{"Steps/Status", testStepsStatus},
+		{"Steps/Redrive", testStepsRedrive},
 		{"Steps/SameExecutionTwice", testStepsSameExecutionTwice},
 		{"Steps/UnknownExecution", testStepsUnknownExecution},
 		{"Steps/DuplicateEvent", testStepsDuplicateEvent},
@@ -1459,6 +1460,28 @@ func testTasksClaim(t *testing.T, s store.Store) {
 	got, err = s.ClaimActivityTask(ctx, approve, "w6")
 	must(t, err)
 	equal(t, "claim of late task", got, claimed(t6, "w6"))
+
+	// Released by token: only that task, and only once.
+	n, err := s.ReleaseActivityTasks(ctx, []string{"tok-3", "tok-5", "tok-none"})
+	must(t, err)
+	equal(t, "released by token", n, 1)
+	got, err = s.ClaimActivityTask(ctx, approve, "w7")
+	must(t, err)
+	equal(t, "claim after release", got, claimed(t3, "w7"))
+	// Released all: every claimed task, activity by activity, in the
+	// usual order.
+	n, err = s.ReleaseActivityTasks(ctx, nil)
+	must(t, err)
+	equal(t, "released all", n, 5)
+	got, err = s.ClaimActivityTask(ctx, ship, "w8")
+	must(t, err)
+	equal(t, "ship after release", got, claimed(t4, "w8"))
+	got, err = s.ClaimActivityTask(ctx, approve, "w9")
+	must(t, err)
+	equal(t, "approve after release", got, claimed(t6, "w9"))
+	n, err = s.ReleaseActivityTasks(ctx, []string{})
+	must(t, err)
+	equal(t, "released none", n, 0)
 }
 
 func testTasksClaimConcurrent(t *testing.T, s store.Store) {
@@ -1536,4 +1559,34 @@ func testTasksDuplicateToken(t *testing.T, s store.Store) {
 func testClose(t *testing.T, s store.Store) {
 	must(t, s.Close())
 	must(t, s.Close())
+}
+
+func testStepsRedrive(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	e := newExecution("orders", "r", at(0))
+	createExecution(t, s, e)
+	must(t, s.WriteSteps(ctx, []store.StepWrite{{ExecutionARN: e.ARN, Signal: []byte("fail"),
+		Events: []store.Event{event(2, "ExecutionFailed")}, Status: store.StatusFailed, Error: "E", Cause: "C", StopDate: at(5)}}))
+	// The redrive runs the execution again: the stop date, error and
+	// cause are cleared, the count and date recorded.
+	must(t, s.WriteSteps(ctx, []store.StepWrite{{ExecutionARN: e.ARN, Signal: []byte("redrive"),
+		Events: []store.Event{event(3, "ExecutionRedriven")}, Status: store.StatusRunning, RedriveCount: 1, RedriveDate: at(9)}}))
+	got, err := s.GetExecution(ctx, e.ARN)
+	must(t, err)
+	want := *e
+	want.RedriveCount, want.RedriveDate = 1, at(9)
+	equal(t, "redriven execution", got, &want)
+	running, err := s.RunningExecutions(ctx)
+	must(t, err)
+	equal(t, "running after the redrive", len(running), 1)
+	sigs, err := s.Signals(ctx, e.ARN)
+	must(t, err)
+	equal(t, "signals", sigs, [][]byte{[]byte("fail"), []byte("redrive")})
+	// A later step that ends it again keeps the count.
+	must(t, s.WriteSteps(ctx, []store.StepWrite{{ExecutionARN: e.ARN, Events: []store.Event{event(4, "ExecutionSucceeded")},
+		Status: store.StatusSucceeded, Output: "{}", StopDate: at(12)}}))
+	got, err = s.GetExecution(ctx, e.ARN)
+	must(t, err)
+	equal(t, "count kept", got.RedriveCount, 1)
+	equal(t, "date kept", got.RedriveDate, at(9))
 }
