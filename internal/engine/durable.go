@@ -54,6 +54,9 @@ var (
 	// ErrExecutionNotRunning is returned when a signal is sent to an
 	// execution that has ended.
 	ErrExecutionNotRunning = errors.New("execution is not running")
+	// ErrExecutionNotRedrivable is returned by RedriveExecution for an
+	// execution that is running or succeeded.
+	ErrExecutionNotRedrivable = errors.New("execution is not redrivable")
 	// ErrTaskNotFound is returned for an unknown or completed task token.
 	ErrTaskNotFound = errors.New("task does not exist")
 	// ErrStopped is returned by operations after Stop.
@@ -66,15 +69,18 @@ var (
 //
 // An Engine is safe for concurrent use.
 type Engine struct {
-	cfg    Config
-	log    *slog.Logger
-	clk    clock.Clock
-	st     store.Store
-	defs   sync.Map // definition hash → *asl.Definition
-	mu     sync.Mutex
-	live   map[string]*liveExec
-	timers timerQueue
-	wake   chan struct{}
+	cfg  Config
+	log  *slog.Logger
+	clk  clock.Clock
+	st   store.Store
+	defs sync.Map // definition hash → *asl.Definition
+	mu   sync.Mutex
+	// redriveMu serialises RedriveExecution calls (taken before any
+	// liveExec.mu, see docs/locking.md).
+	redriveMu sync.Mutex
+	live      map[string]*liveExec
+	timers    timerQueue
+	wake      chan struct{}
 
 	commits  chan *commitReq
 	activity *activityNotifier
@@ -138,6 +144,13 @@ func (e *Engine) Start(ctx context.Context) error {
 	e.runCtx, e.cancel = context.WithCancel(context.Background())
 	e.mu.Unlock()
 
+	// A task claimed just before the last process ended may never have
+	// reached its worker: hand every claimed task out again (at least once).
+	released, err := e.st.ReleaseActivityTasks(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("release activity tasks: %w", err)
+	}
+
 	e.wg.Add(2)
 	go e.commitLoop()
 	go e.timerLoop()
@@ -165,7 +178,7 @@ func (e *Engine) Start(ctx context.Context) error {
 		}
 		e.perform(rec.ARN, cmds)
 	}
-	e.log.Info("engine started", "resumed", len(running))
+	e.log.Info("engine started", "resumed", len(running), "activity_tasks_released", released)
 	return nil
 }
 
@@ -410,7 +423,9 @@ func (e *Engine) rebuild(ctx context.Context, rec *store.Execution) (*liveExec, 
 	if err != nil {
 		return nil, fmt.Errorf("load signals: %w", err)
 	}
-	x, _ := Start(def, infoOf(rec, stateMachineName(rec.StateMachineARN)), input, Options{Limits: e.cfg.Limits, Seed: rec.Seed})
+	info := infoOf(rec, stateMachineName(rec.StateMachineARN))
+	info.RedriveCount = 0 // the Redrive signals in the log count them again
+	x, _ := Start(def, info, input, Options{Limits: e.cfg.Limits, Seed: rec.Seed})
 	for i, data := range sigs {
 		sig, at, err := DecodeSignal(data)
 		if err != nil {
@@ -625,6 +640,62 @@ func (e *Engine) taskSignal(ctx context.Context, t *store.Task, sig Signal) erro
 	return err
 }
 
+// RedriveExecution restarts an execution that ended FAILED, TIMED_OUT or
+// ABORTED (see Redrive) and returns the redrive's time. It returns
+// ErrExecutionNotRedrivable, wrapped with the reason, when the execution is
+// running or succeeded; the caller checks AWS's other conditions.
+func (e *Engine) RedriveExecution(ctx context.Context, arn string) (time.Time, error) {
+	if e.isStopped() {
+		return time.Time{}, ErrStopped
+	}
+	// One redrive at a time: the status read below must not race another
+	// redrive's commit.
+	e.redriveMu.Lock()
+	defer e.redriveMu.Unlock()
+	rec, err := e.st.GetExecution(ctx, arn)
+	if err != nil {
+		return time.Time{}, err
+	}
+	switch rec.Status {
+	case store.StatusFailed, store.StatusTimedOut, store.StatusAborted:
+	default:
+		return time.Time{}, fmt.Errorf("%w: execution is %s", ErrExecutionNotRedrivable, rec.Status)
+	}
+	le, err := e.rebuild(ctx, rec)
+	if err != nil {
+		return time.Time{}, err
+	}
+	le.mu.Lock()
+	if !le.x.Done() {
+		le.mu.Unlock()
+		return time.Time{}, fmt.Errorf("%w: execution is running", ErrExecutionNotRedrivable)
+	}
+	now := e.clk.Now()
+	if now.Before(le.x.now) {
+		now = le.x.now
+	}
+	sig := Redrive{}
+	step := le.x.Signal(sig, now)
+	w := e.stepWrite(arn, sig, EncodeSignal(sig, now), step, le.x)
+	w.RedriveCount, w.RedriveDate = le.x.info.RedriveCount, now
+	if !le.x.Done() {
+		w.Status = StatusRunning
+	}
+	if err := e.commit(ctx, w); err != nil {
+		le.mu.Unlock()
+		return time.Time{}, fmt.Errorf("commit redrive of %s: %w", arn, err)
+	}
+	le.rec.Status, le.rec.RedriveCount, le.rec.RedriveDate = le.x.Status, le.x.info.RedriveCount, now
+	if !le.x.Done() {
+		e.mu.Lock()
+		e.live[arn] = le
+		e.mu.Unlock()
+	}
+	le.mu.Unlock()
+	e.perform(arn, step.Commands)
+	return now, nil
+}
+
 // StopExecution aborts a running execution.
 func (e *Engine) StopExecution(ctx context.Context, arn, errName, cause string) error {
 	return e.Signal(ctx, arn, Stop{Error: errName, Cause: cause})
@@ -638,6 +709,11 @@ func (e *Engine) GetActivityTask(ctx context.Context, activityARN, worker string
 		ch := e.activity.wait(activityARN)
 		t, err := e.st.ClaimActivityTask(ctx, activityARN, worker)
 		if err == nil {
+			if ctx.Err() != nil {
+				// The poller hung up: the answer would go nowhere.
+				e.releaseClaim(t.Token)
+				return nil, ctx.Err()
+			}
 			return t, nil
 		}
 		if !errors.Is(err, store.ErrNotFound) {
@@ -653,6 +729,21 @@ func (e *Engine) GetActivityTask(ctx context.Context, activityARN, worker string
 			return nil, ErrStopped
 		}
 	}
+}
+
+// releaseClaim makes a claimed task claimable again and wakes its pollers.
+func (e *Engine) releaseClaim(token string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	t, err := e.st.TaskByToken(ctx, token)
+	if err != nil {
+		return // completed meanwhile
+	}
+	if _, err := e.st.ReleaseActivityTasks(ctx, []string{token}); err != nil {
+		e.log.Error("release activity task failed", "execution", t.ExecutionARN, "error", err)
+		return
+	}
+	e.activity.notify(t.ActivityARN)
 }
 
 // activityNotifier wakes GetActivityTask pollers when a task arrives.

@@ -3,8 +3,10 @@ package engine
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/batonrun/baton/internal/asl"
 	"github.com/batonrun/baton/internal/value"
@@ -14,7 +16,7 @@ import (
 func (x *Execution) startParallel(th *thread, input any) error {
 	st := th.st
 	g := &group{owner: th, st: st, results: make([]any, len(st.Branches))}
-	th.child = g
+	th.child, th.lastGroup = g, g
 	x.emit(th, "ParallelStateStarted", "", nil)
 	for i, b := range st.Branches {
 		c := x.newThread(b, g, i, asl.NewVars(th.vars), th.silent)
@@ -68,7 +70,7 @@ func (x *Execution) runMap(th *thread, items []any, itemEnv *asl.Env) error {
 		}
 		g.maxConc = int(n)
 	}
-	th.child = g
+	th.child, th.lastGroup = g, g
 	x.emit(th, "MapStateStarted", "mapStateStartedEventDetails", value.ObjectOf("length", float64(len(g.items))))
 	// AWS evaluates the tolerated-failure fields after MapStateStarted.
 	g.tolCount = -1
@@ -92,8 +94,8 @@ func (x *Execution) runMap(th *thread, items []any, itemEnv *asl.Env) error {
 		if err := x.batchItems(th, g); err != nil {
 			return err
 		}
-		arn := fmt.Sprintf("%s/%s:%s", mapRunPrefix(x.info.ExecutionARN), st.Name, x.newUUID())
-		x.emit(th, "MapRunStarted", "mapRunStartedEventDetails", value.ObjectOf("mapRunArn", arn))
+		g.mapRunARN = fmt.Sprintf("%s/%s:%s", mapRunPrefix(x.info.ExecutionARN), st.Name, x.newUUID())
+		x.emit(th, "MapRunStarted", "mapRunStartedEventDetails", value.ObjectOf("mapRunArn", g.mapRunARN))
 	}
 	if len(g.items) == 0 {
 		x.groupDone(g)
@@ -248,7 +250,20 @@ func (x *Execution) batchItems(th *thread, g *group) error {
 // fillMap starts iterations up to MaxConcurrency.
 func (x *Execution) fillMap(g *group) {
 	th := g.owner
-	for g.started < len(g.items) && (g.maxConc == 0 || g.running < g.maxConc) && !g.failed {
+	for len(g.pending) > 0 && (g.maxConc == 0 || g.running < g.maxConc) && !g.failed {
+		c := g.pending[0]
+		g.pending = g.pending[1:]
+		g.running++
+		if !g.distributed {
+			if g.bodyLast != 0 {
+				th.last = g.bodyLast
+			}
+			x.emit(th, "MapIterationStarted", "mapIterationStartedEventDetails", value.ObjectOf("index", float64(c.index), "name", g.st.Name))
+		}
+		c.last = th.last
+		x.redriveThread(c)
+	}
+	for len(g.pending) == 0 && g.started < len(g.items) && (g.maxConc == 0 || g.running < g.maxConc) && !g.failed {
 		i := g.started
 		g.started++
 		g.running++
@@ -305,6 +320,7 @@ func (x *Execution) childSucceeded(c *thread, out any) {
 		return
 	}
 	g.results[c.index] = out
+	c.succeeded = true
 	g.running--
 	g.finished++
 	if g.isMap && !g.distributed {
@@ -460,4 +476,81 @@ func numericValue(v any, integer bool) (float64, bool) {
 		return 0, false
 	}
 	return f, true
+}
+
+// redrive restarts an execution that ended unsuccessfully (see Redrive).
+func (x *Execution) redrive() {
+	switch x.Status {
+	case StatusFailed, StatusTimedOut, StatusAborted:
+	default:
+		return
+	}
+	x.info.RedriveCount++
+	x.ctxExecution = nil // $$.Execution.RedriveCount changed
+	x.Status, x.Output, x.Error, x.Cause = StatusRunning, nil, "", ""
+	id := x.emitRaw(x.lastID, "ExecutionRedriven", "executionRedrivenEventDetails",
+		value.ObjectOf("redriveCount", float64(x.info.RedriveCount)))
+	if x.def.TimeoutSeconds > 0 {
+		// The execution's timeout counts from the redrive.
+		x.startTimer("execution", x.now.Add(time.Duration(x.def.TimeoutSeconds)*time.Second), timerTarget{kind: timerExecution})
+	}
+	x.root.last = id
+	x.redriveThread(x.root)
+}
+
+// redriveThread makes th run again from the state it did not finish: a
+// Parallel or Map state reruns its unsuccessful children, any other state
+// is entered again with the input it was entered with.
+func (x *Execution) redriveThread(th *thread) {
+	th.done = false
+	th.succeeded = false
+	th.child = nil
+	if g := th.lastGroup; g != nil && g.st == th.st && g.owner == th && !th.needsEnter {
+		x.redriveGroup(th, g)
+		return
+	}
+	x.schedule(th, th.st, th.raw)
+}
+
+// redriveGroup reruns the children of old, th's Parallel or Map state,
+// that did not succeed, keeping the results of those that did; a Map's
+// iterations that never started start as usual.
+func (x *Execution) redriveGroup(th *thread, old *group) {
+	g := &group{
+		owner: th, st: old.st, isMap: old.isMap, distributed: old.distributed,
+		items: old.items, itemEnv: old.itemEnv, results: slices.Clone(old.results),
+		maxConc: old.maxConc, tolCount: old.tolCount, tolPct: old.tolPct, mapRunARN: old.mapRunARN,
+	}
+	th.child, th.lastGroup = g, g
+	if g.distributed {
+		x.emit(th, "MapRunRedriven", "mapRunRedrivenEventDetails",
+			value.ObjectOf("mapRunArn", g.mapRunARN, "redriveCount", float64(x.info.RedriveCount)))
+	}
+	var rerun []*thread
+	for _, c := range old.children {
+		c.grp = g
+		g.children = append(g.children, c)
+		g.started++
+		if c.succeeded {
+			g.finished++
+			continue
+		}
+		rerun = append(rerun, c)
+	}
+	if !g.isMap {
+		for _, c := range rerun {
+			g.running++
+			c.last = th.last
+			x.redriveThread(c)
+		}
+		if g.finished == len(g.results) {
+			x.groupDone(g)
+		}
+		return
+	}
+	g.pending = rerun
+	x.fillMap(g)
+	if g.finished == len(g.results) {
+		x.groupDone(g)
+	}
 }

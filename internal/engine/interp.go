@@ -136,6 +136,15 @@ func (TaskFailed) signal()    {}
 func (TaskHeartbeat) signal() {}
 func (TimerFired) signal()    {}
 func (Stop) signal()          {}
+func (Redrive) signal()       {}
+
+// Redrive restarts an execution that ended FAILED, TIMED_OUT or ABORTED
+// from the states it did not finish, as RedriveExecution does: the top
+// level re-enters the state it was in with that state's input; a Parallel
+// or Map state it was in keeps its branches' and iterations' results and
+// reruns, the same way, only those that did not succeed. It is ignored
+// while the execution runs and after it succeeded.
+type Redrive struct{}
 
 // Step is what one call into the interpreter decided: events to append to
 // the history and commands to perform, in order.
@@ -223,6 +232,13 @@ type thread struct {
 	timers      []string
 	child       *group
 	done        bool
+	// succeeded is set when a Parallel branch or Map iteration ended
+	// with its output; a redrive reruns the children without it.
+	succeeded bool
+	// lastGroup is the group the thread's current state started last,
+	// kept after the state ends so that a redrive can rerun its
+	// unsuccessful children.
+	lastGroup *group
 
 	// ctxState is $$.State as last built for state ctxStateOf after
 	// ctxStateRetries retries (see stateContext).
@@ -253,6 +269,11 @@ type group struct {
 	// bodyLast is the last event of the latest finished iteration: AWS
 	// links the next MapIterationStarted to it.
 	bodyLast int64
+	// mapRunARN is a distributed Map's Map Run.
+	mapRunARN string
+	// pending are iterations a redrive reruns, started before new ones as
+	// MaxConcurrency allows.
+	pending []*thread
 }
 
 // Start begins an execution: it records ExecutionStarted and runs until
@@ -294,6 +315,11 @@ func Start(def *asl.Definition, info Info, input any, opts Options) (*Execution,
 func (x *Execution) Signal(sig Signal, now time.Time) Step {
 	if now.After(x.now) {
 		x.now = now
+	}
+	if _, ok := sig.(Redrive); ok {
+		x.redrive()
+		x.drain()
+		return x.takeStep()
 	}
 	if x.Status != StatusRunning {
 		return x.takeStep()

@@ -30,7 +30,9 @@ type DescribeExecutionOutput struct {
 	StateMachineVersionArn string          `json:"stateMachineVersionArn,omitempty"`
 	StateMachineAliasArn   string          `json:"stateMachineAliasArn,omitempty"`
 	RedriveCount           int             `json:"redriveCount"`
+	RedriveDate            *Epoch          `json:"redriveDate,omitempty"`
 	RedriveStatus          string          `json:"redriveStatus,omitempty"`
+	RedriveStatusReason    string          `json:"redriveStatusReason,omitempty"`
 }
 
 // PayloadDetails says whether a payload was truncated.
@@ -69,11 +71,22 @@ func (s *Service) DescribeExecution(ctx context.Context, in *ARNInput) (*Describ
 		o := rec.Output
 		out.Output, out.OutputDetails = &o, &PayloadDetails{Included: true}
 	}
-	if rec.Status != store.StatusRunning {
-		out.RedriveStatus = "NOT_REDRIVABLE"
-		if rec.Status != store.StatusSucceeded {
-			out.RedriveStatus = "REDRIVABLE"
-		}
+	if !rec.RedriveDate.IsZero() {
+		t := Epoch(rec.RedriveDate)
+		out.RedriveDate = &t
+	}
+	switch {
+	case rec.Status == store.StatusRunning:
+	case rec.Status == store.StatusSucceeded:
+		out.RedriveStatus, out.RedriveStatusReason = "NOT_REDRIVABLE", "Execution is SUCCEEDED and cannot be redriven"
+	case rec.Type == "EXPRESS":
+		out.RedriveStatus, out.RedriveStatusReason = "NOT_REDRIVABLE", "Express executions cannot be redriven"
+	case rec.ParentARN != "":
+		out.RedriveStatus = "REDRIVABLE_BY_MAP_RUN"
+	case s.eng.clk.Now().Sub(rec.StopDate) > RedriveWindow:
+		out.RedriveStatus, out.RedriveStatusReason = "NOT_REDRIVABLE", "Execution ended more than 14 days ago"
+	default:
+		out.RedriveStatus = "REDRIVABLE"
 	}
 	return out, nil
 }
@@ -427,6 +440,10 @@ func (s *Service) GetActivityTask(ctx context.Context, in *GetActivityTaskInput)
 		return nil, err
 	}
 	t, err := s.eng.GetActivityTask(ctx, in.ActivityArn, in.WorkerName, ActivityPoll)
+	if ctx.Err() != nil {
+		// The client hung up; nobody reads the answer, and it is no error.
+		return &GetActivityTaskOutput{}, nil
+	}
 	if err != nil || t == nil {
 		return &GetActivityTaskOutput{}, err
 	}

@@ -38,6 +38,9 @@ type mapRun struct {
 	Start     time.Time
 	Stop      time.Time // zero while running
 	Items     int       // the Map state's item count (MapStateStarted's length)
+	// RedriveCount and RedriveDate count the MapRunRedriven events.
+	RedriveCount int
+	RedriveDate  time.Time
 }
 
 // mapRunExecutionARN returns the execution a Baton Map Run ARN belongs to.
@@ -120,9 +123,17 @@ func mapRuns(rec *store.Execution, events []store.Event) []mapRun {
 			}
 		}
 		// The Map Run ends with the first later event of its thread, which
-		// names the MapRunStarted event as its previous event.
+		// names the MapRunStarted event (or, after a redrive, the
+		// MapRunRedriven event) as its previous event.
+		from := ev.ID
 		for _, later := range events[i+1:] {
-			if later.PreviousEventID != ev.ID {
+			if later.Type == "MapRunRedriven" && detailString(later, "mapRunArn") == r.ARN {
+				r.Status, r.Stop, from = mapRunRunning, time.Time{}, later.ID
+				r.RedriveCount++
+				r.RedriveDate = later.Timestamp
+				continue
+			}
+			if later.PreviousEventID != from || r.Status != mapRunRunning {
 				continue
 			}
 			r.Stop = later.Timestamp
@@ -136,7 +147,6 @@ func mapRuns(rec *store.Execution, events []store.Event) []mapRun {
 				// (an ItemSelector that fails), which ends the run.
 				r.Status = mapRunFailed
 			}
-			break
 		}
 		if r.Status == mapRunRunning && rec.Status != store.StatusRunning {
 			// The execution ended (stopped, timed out, or failed in another
@@ -315,6 +325,7 @@ type DescribeMapRunOutput struct {
 	ItemCounts                 MapRunCounts `json:"itemCounts"`
 	ExecutionCounts            MapRunCounts `json:"executionCounts"`
 	RedriveCount               int          `json:"redriveCount"`
+	RedriveDate                *Epoch       `json:"redriveDate,omitempty"`
 }
 
 // mapRunConfig is what the definition says about a Map Run's limits, as far
@@ -424,7 +435,11 @@ func (s *Service) DescribeMapRun(ctx context.Context, in *DescribeMapRunInput) (
 	items, execs := mapRunCounts(r, c)
 	out := &DescribeMapRunOutput{
 		MapRunArn: r.ARN, ExecutionArn: rec.ARN, Status: r.Status, StartDate: Epoch(r.Start),
-		MaxConcurrency: c.maxConc, ItemCounts: items, ExecutionCounts: execs,
+		MaxConcurrency: c.maxConc, ItemCounts: items, ExecutionCounts: execs, RedriveCount: r.RedriveCount,
+	}
+	if !r.RedriveDate.IsZero() {
+		d := Epoch(r.RedriveDate)
+		out.RedriveDate = &d
 	}
 	if c.tolCount >= 0 {
 		out.ToleratedFailureCount = c.tolCount

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -29,12 +30,13 @@ type RedriveExecutionOutput struct {
 	RedriveDate Epoch `json:"redriveDate"`
 }
 
-// RedriveExecution checks a redrive request as AWS does: the execution must
-// exist, be a Standard execution that is not a Map Run's child, have ended
-// FAILED, TIMED_OUT or ABORTED within the last 14 days, and have room in its
-// history. Baton's interpreter cannot yet restart an execution from the
-// state that failed, so a request that passes every check fails with
-// ExecutionNotRedrivable saying so.
+// RedriveExecution restarts an execution from the states it did not finish
+// (see Redrive). As AWS, the execution must exist, be a Standard execution
+// that is not a Map Run's child, have ended FAILED, TIMED_OUT or ABORTED
+// within the last 14 days, and have room in its history. The client token
+// is checked but not remembered: a repeated request is refused because the
+// execution is running again, where AWS would answer it with the first
+// redrive's date.
 func (s *Service) RedriveExecution(ctx context.Context, in *RedriveExecutionInput) (*RedriveExecutionOutput, error) {
 	if n := utf8.RuneCountInString(in.ClientToken); in.ClientToken != "" && n > 64 {
 		return nil, apiErr("ValidationException", "1 validation error detected: Value '%s' at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 64", in.ClientToken)
@@ -67,5 +69,12 @@ func (s *Service) RedriveExecution(ctx context.Context, in *RedriveExecutionInpu
 	if len(last) > 0 && last[0].ID >= redriveHistoryLimit {
 		return nil, apiErr("ExecutionNotRedrivable", "Execution '%s' has %d history events; a redrive needs room under the 25,000-event limit", rec.ARN, last[0].ID)
 	}
-	return nil, apiErr("ExecutionNotRedrivable", "Baton cannot redrive executions yet: execution '%s' is %s and would be redrivable on AWS, but Baton's engine cannot restart it from the state that failed", rec.ARN, rec.Status)
+	at, err := s.eng.RedriveExecution(ctx, rec.ARN)
+	if errors.Is(err, ErrExecutionNotRedrivable) {
+		return nil, apiErr("ExecutionNotRedrivable", "Execution '%s' cannot be redriven: %s", rec.ARN, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &RedriveExecutionOutput{RedriveDate: Epoch(at)}, nil
 }

@@ -30,6 +30,8 @@ func EncodeSignal(sig Signal, at time.Time) []byte {
 	case TimerFired:
 		o.Set("k", "TimerFired")
 		o.Set("id", s.ID)
+	case Redrive:
+		o.Set("k", "Redrive")
 	case Stop:
 		o.Set("k", "Stop")
 		o.Set("error", s.Error)
@@ -68,6 +70,8 @@ func DecodeSignal(data []byte) (Signal, time.Time, error) {
 		return TaskHeartbeat{ID: str("id")}, at, nil
 	case "TimerFired":
 		return TimerFired{ID: str("id")}, at, nil
+	case "Redrive":
+		return Redrive{}, at, nil
 	case "Stop":
 		return Stop{Error: str("error"), Cause: str("cause")}, at, nil
 	default:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -376,9 +377,13 @@ func TestRedriveExecution(t *testing.T) {
 		t.Fatalf("%s %s", d.Status, d.RedriveStatus)
 	}
 	var notRedrivable *types.ExecutionNotRedrivable
-	_, err = c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: failed.ExecutionArn})
-	if !errors.As(err, &notRedrivable) || !strings.Contains(*notRedrivable.Message, "Baton cannot redrive") {
-		t.Fatalf("a redrivable execution: %v", err)
+	// A Fail state fails again when redriven, as on AWS.
+	clk.Advance(time.Minute)
+	if _, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: failed.ExecutionArn}); err != nil {
+		t.Fatal(err)
+	}
+	if d := waitStatus(t, c, *failed.ExecutionArn); d.Status != types.ExecutionStatusFailed || d.RedriveCount == nil || *d.RedriveCount != 1 || d.RedriveDate == nil {
+		t.Fatalf("after a redrive: %s count %v date %v", d.Status, d.RedriveCount, d.RedriveDate)
 	}
 
 	ok := newMachine(t, c, "ok", passDef)
@@ -597,4 +602,106 @@ func TestTestStateTasksAndMocks(t *testing.T) {
 	}
 	jsonEqual(t, "output", out.Output, `{"Values":[1,2,3],"out":[1,1,1]}`)
 	jsonEqual(t, "afterItemsPath", out.InspectionData.AfterItemsPath, `[1,2,3]`)
+}
+
+// TestRedriveReruns redrives an execution whose Parallel state failed in
+// one branch and whose Map state failed in one iteration: only those rerun,
+// the other branch's and iterations' results are kept, and the redrive
+// survives a restart of the server.
+func TestRedriveReruns(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "baton.db")
+	srv, c := startServer(t, db, nil)
+	ctx := context.Background()
+	act, err := c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("flaky")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := `{"StartAt":"P","States":{
+		"P":{"Type":"Parallel","Next":"M","Branches":[
+			{"StartAt":"A","States":{"A":{"Type":"Pass","Result":"a","End":true}}},
+			{"StartAt":"B","States":{"B":{"Type":"Task","Resource":"` + *act.ActivityArn + `","End":true}}}]},
+		"M":{"Type":"Map","ItemsPath":"$[1].items","MaxConcurrency":1,"ItemProcessor":{"StartAt":"I","States":{
+			"I":{"Type":"Choice","Choices":[{"Variable":"$","NumericEquals":2,"Next":"T"}],"Default":"Ok"},
+			"T":{"Type":"Task","Resource":"` + *act.ActivityArn + `","End":true},
+			"Ok":{"Type":"Pass","End":true}}},"End":true}}}`
+	arn := newMachine(t, c, "rerun", def)
+	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := start.ExecutionArn
+	task := func(c *sfn.Client) *string {
+		t.Helper()
+		out, err := c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn})
+		if err != nil || out.TaskToken == nil {
+			t.Fatalf("GetActivityTask: %v", err)
+		}
+		return out.TaskToken
+	}
+	fail := func(c *sfn.Client) {
+		t.Helper()
+		if _, err := c.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{TaskToken: task(c), Error: aws.String("Flaky")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	succeed := func(c *sfn.Client, out string) {
+		t.Helper()
+		if _, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task(c), Output: aws.String(out)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	redrive := func(c *sfn.Client, want int32) {
+		t.Helper()
+		if d := waitStatus(t, c, *exec); d.Status != types.ExecutionStatusFailed || d.Error == nil || *d.Error != "Flaky" {
+			t.Fatalf("before redrive %d: %s %v", want, d.Status, d.Error)
+		}
+		if _, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: exec}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: exec})
+		if err != nil || d.RedriveCount == nil || *d.RedriveCount != want {
+			t.Fatalf("redrive %d: %v %+v", want, err, d)
+		}
+	}
+
+	fail(c) // branch B fails the Parallel state
+	redrive(c, 1)
+	// Only branch B reruns; its output feeds the Map.
+	succeed(c, `{"items":[1,2,3]}`)
+	fail(c) // iteration 1 (item 2) fails the Map state
+	redrive(c, 2)
+	// The redrive is in the signal log: a restart resumes it.
+	if err := srv.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, c2 := startServer(t, db, nil)
+	succeed(c2, `"two"`)
+	d := waitStatus(t, c2, *exec)
+	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `[1,"two",3]` {
+		t.Fatalf("after the redrives: %s %s", d.Status, aws.ToString(d.Output))
+	}
+	h, err := c2.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: exec, MaxResults: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for i, e := range h.Events {
+		if e.Id != int64(i+1) {
+			t.Fatalf("event %d has id %d", i+1, e.Id)
+		}
+		count[string(e.Type)]++
+		if e.StateEnteredEventDetails != nil {
+			count[*e.StateEnteredEventDetails.Name]++
+		}
+	}
+	// A ran once, B twice; items 1 and 3 went through Ok once each; item 2
+	// entered I once and T twice: its rerun continues at T, the state that
+	// failed.
+	want := map[string]int{"ExecutionRedriven": 2, "A": 1, "B": 2, "Ok": 2, "T": 2, "I": 3, "MapIterationStarted": 4, "ExecutionFailed": 2, "ExecutionSucceeded": 1}
+	for k, n := range want {
+		if count[k] != n {
+			t.Errorf("%s: %d, want %d (%v)", k, count[k], n, count)
+		}
+	}
 }
