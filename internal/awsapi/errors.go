@@ -34,6 +34,13 @@ func (e *Error) Error() string {
 	return e.Code + ": " + e.Message
 }
 
+// ErrorCode returns the code, as the SDKs' API errors do; services that see
+// each other's errors (a state machine's Task calling SQS) read it.
+func (e *Error) ErrorCode() string { return e.Code }
+
+// ErrorMessage returns the message.
+func (e *Error) ErrorMessage() string { return e.Message }
+
 // Fault says whose fault an error is, as awsQuery's <Type> and x-amzn-query-error put it.
 type Fault string
 

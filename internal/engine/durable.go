@@ -78,6 +78,9 @@ type Engine struct {
 	// redriveMu serialises RedriveExecution calls (taken before any
 	// liveExec.mu, see docs/locking.md).
 	redriveMu sync.Mutex
+	// ended holds, by execution ARN, channels closed when that execution
+	// ends (see endedChan); guarded by mu.
+	ended map[string]chan struct{}
 	live      map[string]*liveExec
 	timers    timerQueue
 	wake      chan struct{}
@@ -278,9 +281,38 @@ func (e *Engine) StartExecution(ctx context.Context, rec *store.Execution) error
 		e.mu.Lock()
 		e.live[rec.ARN] = le
 		e.mu.Unlock()
+	} else {
+		e.notifyEnded(rec.ARN)
 	}
 	e.perform(rec.ARN, step.Commands)
 	return nil
+}
+
+// endedChan returns a channel closed when the execution next ends. The
+// caller checks the execution's status after taking the channel: an end
+// committed before the call closes nothing.
+func (e *Engine) endedChan(arn string) <-chan struct{} {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ended == nil {
+		e.ended = map[string]chan struct{}{}
+	}
+	c, ok := e.ended[arn]
+	if !ok {
+		c = make(chan struct{})
+		e.ended[arn] = c
+	}
+	return c
+}
+
+// notifyEnded wakes those waiting for the execution's end.
+func (e *Engine) notifyEnded(arn string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if c, ok := e.ended[arn]; ok {
+		close(c)
+		delete(e.ended, arn)
+	}
 }
 
 // stepWrite turns a step into what the store commits: its events, the
@@ -373,13 +405,17 @@ func (e *Engine) Signal(ctx context.Context, arn string, sig Signal) error {
 		le.mu.Unlock()
 		return fmt.Errorf("commit step of %s: %w", arn, err)
 	}
-	if le.x.Done() {
+	done := le.x.Done()
+	if done {
 		le.rec.Status = le.x.Status
 		e.mu.Lock()
 		delete(e.live, arn)
 		e.mu.Unlock()
 	}
 	le.mu.Unlock()
+	if done {
+		e.notifyEnded(arn)
+	}
 	e.perform(arn, step.Commands)
 	return nil
 }

@@ -51,19 +51,21 @@ type Config struct {
 
 // Server is a running Baton.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	mu      sync.Mutex
-	st      store.Store
-	db      *sqlite.Store // the same store as st, for the services' own store interfaces
-	eng     *engine.Engine
-	svc     *engine.Service
-	router  *awsapi.Router
-	ln      net.Listener
-	http    *http.Server
-	serveWG sync.WaitGroup
-	started bool
-	stopped bool
+	cfg Config
+	log *slog.Logger
+	mu  sync.Mutex
+	st  store.Store
+	db  *sqlite.Store // the same store as st, for the services' own store interfaces
+	eng *engine.Engine
+	svc *engine.Service
+	// integrations dispatch Task states to the other services.
+	integrations *engine.Integrations
+	router       *awsapi.Router
+	ln           net.Listener
+	http         *http.Server
+	serveWG      sync.WaitGroup
+	started      bool
+	stopped      bool
 
 	// The services beside Step Functions, each wired in its own file
 	// (queue.go, topic.go, events.go, schedule.go, function.go).
@@ -114,7 +116,10 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("open store: %w", err)
 	}
 	s.st, s.db = st, st
-	eng, err := engine.New(engine.Config{Store: st, Clock: s.cfg.Clock, Logger: s.cfg.Logger, Limits: s.cfg.Limits})
+	// Task states reach other services through the integrations; their
+	// callers are added as those services start, before the engine does.
+	s.integrations = &engine.Integrations{Callers: map[string]engine.Caller{}}
+	eng, err := engine.New(engine.Config{Store: st, Clock: s.cfg.Clock, Logger: s.cfg.Logger, Limits: s.cfg.Limits, Dispatcher: s.integrations})
 	if err != nil {
 		st.Close()
 		return err
@@ -125,10 +130,7 @@ func (s *Server) Start(ctx context.Context) error {
 		return err
 	}
 	s.eng, s.svc = eng, svc
-	if err := eng.Start(ctx); err != nil {
-		st.Close()
-		return fmt.Errorf("start engine: %w", err)
-	}
+	s.integrations.Service = svc
 	s.router = awsapi.NewRouter(awsapi.Config{Logger: s.cfg.Logger, Region: s.cfg.Region, Account: s.cfg.Account})
 	registerStepFunctions(s.router, svc)
 	// Each service starts after those it delivers to: topics send to
@@ -138,10 +140,16 @@ func (s *Server) Start(ctx context.Context) error {
 	for _, start := range []func(context.Context) error{s.startQueue, s.startTopic, s.startEvents, s.startSchedule, s.startFunction} {
 		if err := start(ctx); err != nil {
 			s.stopServices(context.WithoutCancel(ctx))
-			_ = eng.Stop(ctx)
 			st.Close()
 			return err
 		}
+	}
+	// The engine starts last: the executions it resumes dispatch their
+	// tasks to the services at once.
+	if err := eng.Start(ctx); err != nil {
+		s.stopServices(context.WithoutCancel(ctx))
+		st.Close()
+		return fmt.Errorf("start engine: %w", err)
 	}
 	s.router.HandleHTTP("/health", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
