@@ -104,8 +104,8 @@ type liveExec struct {
 }
 
 type commitReq struct {
-	step store.StepWrite
-	done chan error
+	steps []store.StepWrite // committed together
+	done  chan error
 }
 
 // New returns an engine; it does no I/O until Start.
@@ -274,7 +274,7 @@ func (e *Engine) StartExecution(ctx context.Context, rec *store.Execution) error
 	defer le.mu.Unlock()
 	// The start shares a group commit with other executions' steps.
 	first.Create = rec
-	if err := e.commit(ctx, first); err != nil {
+	if err := e.commit(ctx, first, e.childWrites(rec, step)...); err != nil {
 		return err
 	}
 	if !x.Done() {
@@ -313,6 +313,42 @@ func (e *Engine) notifyEnded(arn string) {
 		close(c)
 		delete(e.ended, arn)
 	}
+}
+
+// childWrites turns the child executions a step ended (distributed Map
+// iterations) into store writes that create them, ended, with their
+// histories. Their ARNs follow the Map Run's
+// (...:execution:machine/execution/state:run:child), and they list under
+// the Map Run (ParentARN).
+func (e *Engine) childWrites(parent *store.Execution, step Step) []store.StepWrite {
+	if len(step.Children) == 0 {
+		return nil
+	}
+	ws := make([]store.StepWrite, 0, len(step.Children))
+	var buf []byte
+	for _, c := range step.Children {
+		arn := strings.Replace(c.MapRunARN, ":mapRun:", ":execution:", 1) + ":" + c.Name
+		rec := &store.Execution{
+			ARN: arn, StateMachineARN: parent.StateMachineARN + "/" + c.StateName, Name: c.Name, Type: parent.Type,
+			Definition: parent.Definition, VersionARN: parent.VersionARN, ParentARN: c.MapRunARN,
+			RoleARN: parent.RoleARN, Status: StatusRunning, Input: value.EncodeString(c.Input), StartDate: c.StartDate,
+		}
+		w := store.StepWrite{ExecutionARN: arn, Create: rec, Status: c.Status, Error: c.Error, Cause: c.Cause, StopDate: c.StopDate}
+		if c.Status == StatusSucceeded {
+			w.Output = value.EncodeString(c.Output)
+		}
+		w.Events = make([]store.Event, len(c.Events))
+		for i, ev := range c.Events {
+			se := store.Event{ID: ev.ID, PreviousEventID: ev.PreviousEventID, Timestamp: ev.Timestamp, Type: ev.Type, DetailsKey: ev.DetailsKey}
+			if ev.Details != nil {
+				buf = ev.AppendDetails(buf[:0])
+				se.Details = string(buf)
+			}
+			w.Events[i] = se
+		}
+		ws = append(ws, w)
+	}
+	return ws
 }
 
 // stepWrite turns a step into what the store commits: its events, the
@@ -396,7 +432,7 @@ func (e *Engine) Signal(ctx context.Context, arn string, sig Signal) error {
 	}
 	step := le.x.Signal(sig, now)
 	w := e.stepWrite(arn, sig, EncodeSignal(sig, now), step, le.x)
-	if err := e.commit(ctx, w); err != nil {
+	if err := e.commit(ctx, w, e.childWrites(le.rec, step)...); err != nil {
 		// The store did not take the step: forget the in-memory state, so
 		// the next signal rebuilds the execution from what was committed.
 		e.mu.Lock()
@@ -481,8 +517,8 @@ func (e *Engine) rebuild(ctx context.Context, rec *store.Execution) (*liveExec, 
 }
 
 // commit hands a step to the committer and waits until it is durable.
-func (e *Engine) commit(ctx context.Context, w store.StepWrite) error {
-	req := &commitReq{step: w, done: make(chan error, 1)}
+func (e *Engine) commit(ctx context.Context, w store.StepWrite, more ...store.StepWrite) error {
+	req := &commitReq{steps: append([]store.StepWrite{w}, more...), done: make(chan error, 1)}
 	select {
 	case e.commits <- req:
 	case <-ctx.Done():
@@ -523,13 +559,13 @@ func (e *Engine) commitLoop() {
 		}
 		steps = steps[:0]
 		for _, r := range batch {
-			steps = append(steps, r.step)
+			steps = append(steps, r.steps...)
 		}
 		err := e.st.WriteSteps(context.Background(), steps)
 		if err != nil && len(batch) > 1 {
 			// One bad step must not fail the others: commit them one by one.
 			for _, r := range batch {
-				r.done <- e.st.WriteSteps(context.Background(), []store.StepWrite{r.step})
+				r.done <- e.st.WriteSteps(context.Background(), r.steps)
 			}
 			continue
 		}
@@ -717,7 +753,7 @@ func (e *Engine) RedriveExecution(ctx context.Context, arn string) (time.Time, e
 	if !le.x.Done() {
 		w.Status = StatusRunning
 	}
-	if err := e.commit(ctx, w); err != nil {
+	if err := e.commit(ctx, w, e.childWrites(le.rec, step)...); err != nil {
 		le.mu.Unlock()
 		return time.Time{}, fmt.Errorf("commit redrive of %s: %w", arn, err)
 	}

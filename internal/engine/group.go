@@ -20,6 +20,7 @@ func (x *Execution) startParallel(th *thread, input any) error {
 	x.emit(th, "ParallelStateStarted", "", nil)
 	for i, b := range st.Branches {
 		c := x.newThread(b, g, i, asl.NewVars(th.vars), th.silent)
+		c.clog = th.clog
 		c.last = th.last
 		g.children = append(g.children, c)
 		g.started++
@@ -254,6 +255,16 @@ func (x *Execution) fillMap(g *group) {
 		c := g.pending[0]
 		g.pending = g.pending[1:]
 		g.running++
+		if g.distributed && c.clog != nil {
+			// A redriven child execution starts again, as a new child
+			// execution of the Map Run, from the start with its input.
+			input := c.clog.input
+			c.done, c.succeeded, c.child, c.lastGroup = false, false, nil, nil
+			c.vars = asl.NewVars(th.vars)
+			x.startChild(g, c, input)
+			x.schedule(c, g.st.ItemProcessor.States[g.st.ItemProcessor.StartAt], input)
+			continue
+		}
 		if !g.distributed {
 			if g.bodyLast != 0 {
 				th.last = g.bodyLast
@@ -275,6 +286,7 @@ func (x *Execution) fillMap(g *group) {
 			return
 		}
 		c := x.newThread(g.st.ItemProcessor, g, i, asl.NewVars(th.vars), th.silent || g.distributed)
+		c.clog = th.clog
 		if !g.distributed {
 			if g.bodyLast != 0 {
 				th.last = g.bodyLast
@@ -282,6 +294,9 @@ func (x *Execution) fillMap(g *group) {
 			x.emit(th, "MapIterationStarted", "mapIterationStartedEventDetails", value.ObjectOf("index", float64(i), "name", g.st.Name))
 		}
 		c.last = th.last
+		if g.distributed {
+			x.startChild(g, c, input)
+		}
 		g.children = append(g.children, c)
 		x.schedule(c, g.st.ItemProcessor.States[g.st.ItemProcessor.StartAt], input)
 	}
@@ -319,6 +334,9 @@ func (x *Execution) childSucceeded(c *thread, out any) {
 	if g.failed {
 		return
 	}
+	if g.distributed {
+		x.endChild(c, StatusSucceeded, out, nil)
+	}
 	g.results[c.index] = out
 	c.succeeded = true
 	g.running--
@@ -345,6 +363,7 @@ func (x *Execution) childFailed(c *thread, f *asl.Failure) {
 	g.running--
 	g.finished++
 	if g.isMap && g.distributed {
+		x.endChild(c, StatusFailed, nil, f)
 		g.failures++
 		if !x.exceedsTolerance(g) {
 			g.results[c.index] = nil
@@ -403,6 +422,9 @@ func (x *Execution) cancelGroup(g *group) {
 	for _, c := range g.children {
 		if c.done {
 			continue
+		}
+		if g.distributed {
+			x.endChild(c, StatusAborted, nil, nil)
 		}
 		c.done = true
 		x.cancelTimers(c)
@@ -552,5 +574,62 @@ func (x *Execution) redriveGroup(th *thread, old *group) {
 	x.fillMap(g)
 	if g.finished == len(g.results) {
 		x.groupDone(g)
+	}
+}
+
+// startChild begins the child execution of a distributed Map's iteration c.
+func (x *Execution) startChild(g *group, c *thread, input any) {
+	c.clog = &childLog{mapRunARN: g.mapRunARN, stateName: g.st.Name, name: x.newUUID(), input: input, start: x.now}
+	d := value.NewObject(3)
+	setInput(d, input)
+	d.Set("roleArn", x.info.RoleARN)
+	c.last = c.clog.add(x.now, 0, "ExecutionStarted", "executionStartedEventDetails", d)
+}
+
+// endChild ends the child execution of iteration c and hands it to the
+// driver in the step.
+func (x *Execution) endChild(c *thread, status string, out any, f *asl.Failure) {
+	l := c.clog
+	if l == nil {
+		return
+	}
+	ce := ChildExecution{MapRunARN: l.mapRunARN, StateName: l.stateName, Name: l.name, Status: status, Input: l.input, StartDate: l.start, StopDate: x.now}
+	d := value.NewObject(2)
+	switch status {
+	case StatusSucceeded:
+		ce.Output = out
+		setOutput(d, out)
+		l.add(x.now, c.last, "ExecutionSucceeded", "executionSucceededEventDetails", d)
+	case StatusFailed:
+		ce.Error, ce.Cause = f.Name, f.Cause
+		if f.Name != "" {
+			d.Set("error", f.Name)
+		}
+		if f.Cause != "" {
+			d.Set("cause", f.Cause)
+		}
+		l.add(x.now, c.last, "ExecutionFailed", "executionFailedEventDetails", d)
+	default:
+		l.add(x.now, c.last, "ExecutionAborted", "executionAbortedEventDetails", d)
+	}
+	ce.Events = l.events
+	x.step.Children = append(x.step.Children, ce)
+}
+
+// abortChildren ends, as aborted, the child executions still running under
+// th when the execution ends.
+func (x *Execution) abortChildren(th *thread) {
+	g := th.child
+	if g == nil || g.failed {
+		return
+	}
+	for _, c := range g.children {
+		if c.done {
+			continue
+		}
+		if g.distributed {
+			x.endChild(c, StatusAborted, nil, nil)
+		}
+		x.abortChildren(c)
 	}
 }

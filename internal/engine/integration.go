@@ -94,6 +94,11 @@ func (in *Integrations) fallback(ctx context.Context, executionARN string, t Run
 		in.Fallback.Dispatch(ctx, executionARN, t, report)
 		return
 	}
+	if isCallback(t.Resource) {
+		// Nothing runs the call, but the task's token, which its scheduled
+		// event shows, completes it.
+		return
+	}
 	report(TaskFailed{ID: t.ID, Error: asl.ErrTaskFailed, Cause: fmt.Sprintf("%v: %s", ErrUnsupportedResource, t.Resource)})
 }
 

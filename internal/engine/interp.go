@@ -151,6 +151,46 @@ type Redrive struct{}
 type Step struct {
 	Events   []Event
 	Commands []Command
+	// Children are the distributed Map iterations that ended in this
+	// step: child executions, each with its own history.
+	Children []ChildExecution
+}
+
+// ChildExecution is a distributed Map iteration run as a child execution:
+// its Map Run, its name (a UUID), how it ended and its history.
+type ChildExecution struct {
+	MapRunARN string
+	StateName string // the Map state's
+	Name      string
+	Status    string
+	Input     any
+	Output    any // when it succeeded
+	Error     string
+	Cause     string
+	StartDate time.Time
+	StopDate  time.Time
+	Events    []Event
+}
+
+// childLog is the history of a distributed Map iteration's child execution,
+// kept by the threads that run it.
+type childLog struct {
+	mapRunARN string
+	stateName string
+	name      string
+	input     any
+	start     time.Time
+	events    []Event
+}
+
+func (l *childLog) add(now time.Time, prev int64, typ, key string, d *value.Object) int64 {
+	id := int64(len(l.events) + 1)
+	ev := Event{ID: id, PreviousEventID: prev, Timestamp: now, Type: typ, DetailsKey: key, Details: d}
+	if key == "" {
+		ev.Details = nil
+	}
+	l.events = append(l.events, ev)
+	return id
 }
 
 // Execution is one execution's interpreter state. It is not safe for
@@ -213,6 +253,9 @@ type thread struct {
 	index  int    // branch or item index in grp
 	vars   *asl.Vars
 	silent bool // a distributed Map's child: its events are not the parent's
+	// clog, on a distributed Map's child and the threads inside it, is the
+	// child execution's history.
+	clog *childLog
 
 	st          *asl.State
 	raw         any // the state's raw input
@@ -403,6 +446,9 @@ func (x *Execution) drain() {
 // emit records an event on th's chain.
 func (x *Execution) emit(th *thread, typ, key string, d *value.Object) int64 {
 	if th != nil && th.silent {
+		if th.clog != nil {
+			th.last = th.clog.add(x.now, th.last, typ, key, d)
+		}
 		return th.last
 	}
 	prev := int64(0)
@@ -1178,6 +1224,7 @@ func (x *Execution) endExecution(status, typ, key string, f *asl.Failure) {
 	prev := int64(0)
 	if x.root != nil {
 		prev = x.root.last
+		x.abortChildren(x.root)
 	}
 	x.emitRaw(prev, typ, key, d)
 	x.cancelAll()

@@ -306,6 +306,40 @@ func TestMapRuns(t *testing.T) {
 		d.ItemCounts.Total != 3 || d.ItemCounts.Succeeded != 3 || d.ItemCounts.ResultsWritten != 3 || d.ExecutionCounts.Total != 3 {
 		t.Fatalf("DescribeMapRun %+v items %+v executions %+v", d, d.ItemCounts, d.ExecutionCounts)
 	}
+	// Each item ran as a child execution of the Map Run, with its own
+	// history.
+	children, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{MapRunArn: r.MapRunArn})
+	if err != nil || len(children.Executions) != 3 {
+		t.Fatalf("children: %v %+v", err, children)
+	}
+	outputs := map[string]bool{}
+	for _, e := range children.Executions {
+		if e.Status != types.ExecutionStatusSucceeded || *e.StateMachineArn != ok+"/M" || !strings.Contains(*e.ExecutionArn, ":execution:maps/") {
+			t.Fatalf("child %+v", e)
+		}
+		cd, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: e.ExecutionArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		outputs[aws.ToString(cd.Output)] = true
+		if cd.RedriveStatus != types.ExecutionRedriveStatusNotRedrivable {
+			t.Errorf("child redrive status %s", cd.RedriveStatus)
+		}
+		h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: e.ExecutionArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var types_ []string
+		for _, ev := range h.Events {
+			types_ = append(types_, string(ev.Type))
+		}
+		if strings.Join(types_, ",") != "ExecutionStarted,PassStateEntered,PassStateExited,ExecutionSucceeded" {
+			t.Errorf("child history %v", types_)
+		}
+	}
+	if !outputs["1"] || !outputs["2"] || !outputs["3"] {
+		t.Errorf("child outputs %v", outputs)
+	}
 	if _, err := c.UpdateMapRun(ctx, &sfn.UpdateMapRunInput{MapRunArn: r.MapRunArn, MaxConcurrency: aws.Int32(5)}); err != nil {
 		t.Fatalf("UpdateMapRun: %v", err)
 	}
@@ -340,6 +374,17 @@ func TestMapRuns(t *testing.T) {
 	d, err = c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: runs.MapRuns[0].MapRunArn})
 	if err != nil || d.Status != types.MapRunStatusFailed || d.ToleratedFailureCount != 1 || d.ItemCounts.Failed != 2 || d.ItemCounts.Aborted != 1 {
 		t.Fatalf("failed run: %v %+v %+v", err, d, d.ItemCounts)
+	}
+	statuses := map[types.ExecutionStatus]int{}
+	children, err = c.ListExecutions(ctx, &sfn.ListExecutionsInput{MapRunArn: runs.MapRuns[0].MapRunArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range children.Executions {
+		statuses[e.Status]++
+	}
+	if statuses[types.ExecutionStatusFailed] != 2 || statuses[types.ExecutionStatusAborted] != 1 {
+		t.Errorf("failed run's children: %v", statuses)
 	}
 
 	// Two Map Runs in one execution, one page each.
